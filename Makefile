@@ -1,0 +1,59 @@
+# HoS-portalen. Two commands do all the set-up: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+export DJANGO_SETTINGS_MODULE := hosavtal.settings
+
+.PHONY: run test venv assets setup lint format messages bench clean help
+
+help:
+	@echo "make run   – installera, migrera, läs in data och starta webb, worker och beat"
+	@echo "make test  – hela testsviten"
+	@echo "make lint  – ruff"
+
+# The venv is rebuilt when a requirements file changes; a second run reuses it.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed
+
+setup: venv assets
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+run: setup
+	@$(PY) -m hosavtal.banner $(PORT)
+	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
+
+test: venv assets
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Compiles locale/*/LC_MESSAGES/django.po to .mo without GNU gettext (the .mo is committed).
+messages: venv
+	$(PY) -m core.i18n_compile
+
+bench: venv assets
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf var/hosavtal.sqlite3* var/celery var/mail var/celerybeat-schedule*

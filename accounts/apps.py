@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Konton")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from accounts.models import User
+
+        # Who holds which role and party is accountable data; passwords and logins are not.
+        auditlog.register(User, exclude_fields=["password", "last_login"])

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Gemensamt")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from core.models import AccessibilityReport
+
+        auditlog.register(AccessibilityReport)

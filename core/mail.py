@@ -1,0 +1,50 @@
+"""E-mail helpers: the development backend and the one way the portal sends mail."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+class EmlFileBackend(BaseEmailBackend):
+    """Write every message as its own ``.eml`` file (opens in any mail program)."""
+
+    def __init__(self, *args, file_path: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.directory = Path(file_path or settings.EMAIL_FILE_PATH)
+
+    def send_messages(self, email_messages) -> int:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        sent = 0
+        for message in email_messages:
+            stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+            path = self.directory / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
+            path.write_bytes(message.message().as_bytes(linesep="\n"))
+            sent += 1
+        return sent
+
+
+def build_email(
+    *,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    attachments: list[tuple[str, bytes, str]] = (),
+    reply_to: list[str] | None = None,
+) -> EmailMultiAlternatives:
+    """An HTML + plain-text message from ``<template>.txt`` and ``<template>.html``."""
+    context = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **context}
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject.strip(), body=text, to=to, reply_to=reply_to or None
+    )
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message

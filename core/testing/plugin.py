@@ -1,0 +1,253 @@
+"""The test harness every app uses (loaded by pytest.ini).
+
+- role fixtures: ``forvaltare``, ``registrator``, ``styrgrupp_user``, ``lead`` (a lead in
+  Göteborg) and ``other_lead`` (a lead in Borås), on loaded reference data;
+- ``mailbox``: the messages Django sent in this test;
+- ``count_queries``: how many SQL queries a callable makes;
+- ``browser_page`` / ``axe_check`` / ``login_as``: Playwright in Debian's Chromium, with
+  axe-core injected from node_modules;
+- ``services`` marker: tests that need real PostgreSQL and Redis.
+
+Under CI=true a missing browser or service fails the test instead of skipping it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the main thread; the ORM calls made by the
+# tests themselves around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally; fail in CI, where nothing may be silently left out."""
+    if CI:
+        pytest.fail(f"I CI får inget hoppas över: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- data ----------------------------------------------------------------------------------
+@pytest.fixture
+def reference_data(db):
+    """Loads the reference data of every app (parties, agreements, phases, ladder, …)."""
+    from django.core.management import call_command
+
+    call_command("load_reference_data", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Tasks run inline in tests unless a test starts a real worker."""
+    from hosavtal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _swedish():
+    """Every test starts in Swedish, whatever an earlier test's request activated."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def make_user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory
+
+
+def _party(slug):
+    from agreements.models import Party
+
+    return Party.objects.get(slug=slug)
+
+
+@pytest.fixture
+def forvaltare(reference_data, make_user):
+    return make_user(username="t-forvaltare", role="forvaltare", party=_party("vgr"))
+
+
+@pytest.fixture
+def registrator(reference_data, make_user):
+    return make_user(username="t-registrator", role="registrator", party=_party("vgr"))
+
+
+@pytest.fixture
+def styrgrupp_user(reference_data, make_user):
+    return make_user(username="t-styrgrupp", role="styrgrupp", party=_party("vgr"))
+
+
+@pytest.fixture
+def lead(reference_data, make_user):
+    return make_user(
+        username="t-ia-goteborg", role="implementeringsansvarig", party=_party("goteborg")
+    )
+
+
+@pytest.fixture
+def other_lead(reference_data, make_user):
+    return make_user(username="t-ia-boras", role="implementeringsansvarig", party=_party("boras"))
+
+
+# --- e-mail and queries ----------------------------------------------------------------------
+@pytest.fixture
+def mailbox(mailoutbox):
+    """The messages sent in this test (Django's locmem backend)."""
+    return mailoutbox
+
+
+@pytest.fixture
+def count_queries(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(func, *args, **kwargs) -> int:
+        with CaptureQueriesContext(connection) as context:
+            func(*args, **kwargs)
+        return len(context.captured_queries)
+
+    return run
+
+
+# --- real services -------------------------------------------------------------------------
+def services_configured() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"][
+        "ENGINE"
+    ] == "django.db.backends.postgresql" and settings.CELERY_BROKER_URL.startswith("redis")
+
+
+@pytest.fixture
+def real_services(transactional_db):
+    """PostgreSQL and Redis, reachable, or the test is skipped (failed in CI)."""
+    if not services_configured():
+        unavailable("kräver PostgreSQL och Redis: sätt DATABASE_URL och CELERY_BROKER_URL")
+    import redis
+    from django.conf import settings
+
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=3).ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis svarar inte: {error}")
+
+
+# --- browser -------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    if not Path(CHROMIUM).exists():
+        unavailable(f"ingen webbläsare på {CHROMIUM} (installera Debians chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_playwright_browser, live_server, settings):
+    """A fresh Chromium tab (Swedish, 1280×900). Fails the test on JS errors or CSP blocks."""
+    settings.SITE_URL = live_server.url
+    context = _playwright_browser.new_context(
+        locale="sv-SE", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"JS-fel: {error}"))
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    page.base_url = live_server.url
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core (all rules but experimental) on the page; fail on any violation."""
+    if not AXE_JS.exists():
+        unavailable("axe-core saknas: kör 'npm ci' (make gör det)")
+    source = AXE_JS.read_text(encoding="utf-8")
+
+    def check(page, *, context: str = "") -> None:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        result = page.evaluate("async () => await window.axe.run(document)")
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} – "
+            + "; ".join(
+                node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+                for node in v["nodes"][:5]
+            )
+            for v in result["violations"]
+        ]
+        where = context or page.url
+        assert not violations, f"axe-core på {where}:\n" + "\n".join(violations)
+
+    return check
+
+
+@pytest.fixture
+def login_as(live_server):
+    """Log a user in through the real login form."""
+
+    def login(page, user, password: str = "losenord-for-test-123") -> None:
+        page.goto(f"{live_server.url}/konto/logga-in/")
+        page.get_by_label("Användarnamn").fill(user.username)
+        page.get_by_label("Lösenord").fill(password)
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_load_state()
+        assert "/konto/logga-in/" not in page.url, "inloggningen misslyckades"
+
+    return login
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser_page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if "real_services" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.services)

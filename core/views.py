@@ -1,0 +1,69 @@
+from celery import current_app
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+
+from core.forms import AccessibilityReportForm
+from core.models import Heartbeat
+from core.services import accessibility_report_create
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AccessibilityStatementView(FormView):
+    template_name = "core/accessibility_statement.html"
+    form_class = AccessibilityReportForm
+
+    def form_valid(self, form):
+        accessibility_report_create(actor=self.request.user, **form.cleaned_data)
+        messages.success(
+            self.request,
+            _("Tack! Din rapport har skickats till förvaltarna av HoS-portalen."),
+        )
+        return redirect("accessibility")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0] == 1
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with current_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@method_decorator(login_not_required, name="dispatch")
+class HealthView(View):
+    """Reachability of the database and the broker, for load balancers and monitoring."""
+
+    def get(self, request):
+        database, broker = _database_ok(), _broker_ok()
+        beats = {}
+        if database:
+            beats = {b.name: b.beat_at.isoformat() for b in Heartbeat.objects.all()}
+        healthy = database and broker
+        return JsonResponse(
+            {
+                "status": "ok" if healthy else "fel",
+                "database": "ok" if database else "fel",
+                "broker": "ok" if broker else "fel",
+                "heartbeats": beats,
+                "time": timezone.now().isoformat(),
+            },
+            status=200 if healthy else 503,
+        )

@@ -1,0 +1,21 @@
+"""Printed by `make run` before the processes start."""
+
+import sys
+
+from accounts.demo import DEMO_ACCOUNTS
+from hosavtal.management.commands.seed_demo import DEFAULT_PASSWORD
+
+
+def main(port: str) -> None:
+    print("\n" + "=" * 72)
+    print(f"  HoS-portalen körs på http://127.0.0.1:{port}/")
+    print(f"  Demokonton (lösenord: {DEFAULT_PASSWORD}):")
+    for username, _first, _last, role, party, _title, _su in DEMO_ACCOUNTS:
+        print(f"    {username:<16} {role.label:<24} {party}")
+    print("  Utgående e-post sparas som .eml-filer i var/mail/")
+    print("  Avsluta med Ctrl-C (stoppar webbserver, worker och beat).")
+    print("=" * 72 + "\n", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "8000")

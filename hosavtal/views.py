@@ -1,0 +1,36 @@
+import datetime as dt
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+
+from agreements.models import Milestone
+from hosavtal.navigation import navigation_for
+
+
+def home(request):
+    today = timezone.localdate()
+    in_force = dt.date.fromisoformat(settings.AGREEMENT_IN_FORCE_DATE)
+    upcoming = Milestone.objects.filter(date__gte=today).order_by("date")[:5]
+    return render(
+        request,
+        "home.html",
+        {
+            "days_left": (in_force - today).days,
+            "in_force": in_force,
+            "upcoming": upcoming,
+            "cards": navigation_for(request.user, request.path),
+        },
+    )
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
