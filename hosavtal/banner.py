@@ -1,12 +1,17 @@
-"""Printed by `make run` before the processes start."""
+"""Printed by `make run` before the processes start: the URL and the demo accounts."""
 
+import os
 import sys
 
-from accounts.demo import DEMO_ACCOUNTS
-from hosavtal.management.commands.seed_demo import DEFAULT_PASSWORD
+import django
 
 
 def main(port: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hosavtal.settings")
+    django.setup()
+    from accounts.demo import DEMO_ACCOUNTS
+    from hosavtal.management.commands.seed_demo import DEFAULT_PASSWORD
+
     print("\n" + "=" * 72)
     print(f"  HoS-portalen körs på http://127.0.0.1:{port}/")
     print(f"  Demokonton (lösenord: {DEFAULT_PASSWORD}):")
