@@ -9,6 +9,18 @@ class ImplementationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from implementation.models import Unit
+        from implementation.models import (
+            DevelopmentNeed,
+            Phase,
+            Progress,
+            Responsibility,
+            Unit,
+            UnitMembership,
+        )
 
         auditlog.register(Unit)
+        auditlog.register(Phase)
+        auditlog.register(Responsibility)
+        auditlog.register(UnitMembership)
+        auditlog.register(Progress, exclude_fields=["updated_at", "status_changed_at"])
+        auditlog.register(DevelopmentNeed)

@@ -1,5 +1,15 @@
+"""Units, phases, responsibilities, leads and the progress log (domain.md §3).
+
+Status rules (the percentage a status implies and the allowed transitions) live here in one
+place: ``STATUS_POINTS`` and ``TRANSITIONS``.
+"""
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import UploadValidator
 
 
 class Level(models.TextChoices):
@@ -47,3 +57,340 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Phase(models.Model):
+    """Step 1 and the four phases of domain.md §3. Dates are assumptions: editable."""
+
+    code = models.SlugField(_("kod"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    name = models.CharField(_("namn"), max_length=200)
+    short_name = models.CharField(_("kort namn"), max_length=60)
+    description = models.TextField(_("beskrivning"), blank=True)
+    starts_on = models.DateField(_("börjar"), null=True, blank=True)
+    ends_on = models.DateField(_("slutar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fas")
+        verbose_name_plural = _("faser")
+        ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="phase_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Responsibility(models.Model):
+    """One checklist item: a single action of a level in a phase.
+
+    Progress is logged against it; the log copies its title, so editing or retiring the item
+    never rewrites history.
+    """
+
+    code = models.SlugField(_("kod"), max_length=80, unique=True)
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("fas"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    level = models.CharField(_("nivå"), max_length=30, choices=Level)
+    title = models.CharField(_("rubrik"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    due_date = models.DateField(
+        _("klart senast"),
+        null=True,
+        blank=True,
+        help_text=_("Lämnas tomt: fasens slutdatum."),
+    )
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_(
+            "Ett avvecklat ansvar visas inte i checklistorna men dess historik finns kvar."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("ansvar")
+        verbose_name_plural = _("ansvar")
+        ordering = ["phase__order", "level", "order", "code"]
+        indexes = [models.Index(fields=["level", "is_active"], name="resp_level_active")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MembershipRole(models.TextChoices):
+    LEAD = "lead", _("Implementeringsansvarig")
+    MEMBER = "member", _("Medlem i implementeringsgruppen")
+
+
+class UnitMembership(models.Model):
+    """A person appointed to a unit's implementation: its lead or a member of its group."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="unit_memberships",
+    )
+    role = models.CharField(_("roll"), max_length=10, choices=MembershipRole)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("utsedd"), default=timezone.now)
+    is_demo = models.BooleanField(_("demodata"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("uppdrag i enhet")
+        verbose_name_plural = _("uppdrag i enheter")
+        ordering = ["role", "user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "user"], name="membership_unique_per_unit"),
+        ]
+        indexes = [models.Index(fields=["user", "is_active"], name="membership_user_active")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+
+class Status(models.TextChoices):
+    EJ_PABORJAD = "ej_paborjad", _("Ej påbörjad")
+    PAGAR = "pagar", _("Pågår")
+    HINDER = "hinder", _("Hinder")
+    KLAR = "klar", _("Klar")
+    EJ_AKTUELLT = "ej_aktuellt", _("Ej aktuellt")
+
+
+# The progress a status implies, in percent. None: the item does not apply to the unit and
+# leaves the denominator of every roll-up.
+STATUS_POINTS: dict[str, int | None] = {
+    Status.EJ_PABORJAD: 0,
+    Status.PAGAR: 50,
+    Status.HINDER: 25,
+    Status.KLAR: 100,
+    Status.EJ_AKTUELLT: None,
+}
+
+# Statuses that need a comment saying why.
+COMMENT_REQUIRED = frozenset({Status.HINDER, Status.EJ_AKTUELLT})
+
+# Allowed status changes. Keeping the same status is always allowed (a comment only).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.EJ_PABORJAD: frozenset({Status.PAGAR, Status.HINDER, Status.KLAR, Status.EJ_AKTUELLT}),
+    Status.PAGAR: frozenset({Status.EJ_PABORJAD, Status.HINDER, Status.KLAR, Status.EJ_AKTUELLT}),
+    Status.HINDER: frozenset({Status.PAGAR, Status.KLAR, Status.EJ_AKTUELLT}),
+    Status.KLAR: frozenset({Status.PAGAR, Status.HINDER, Status.EJ_AKTUELLT}),
+    Status.EJ_AKTUELLT: frozenset({Status.EJ_PABORJAD, Status.PAGAR}),
+}
+
+STATUS_CSS: dict[str, str] = {
+    Status.EJ_PABORJAD: "status-neutral",
+    Status.PAGAR: "status-info",
+    Status.HINDER: "status-bad",
+    Status.KLAR: "status-ok",
+    Status.EJ_AKTUELLT: "status-neutral",
+}
+
+
+def status_points(status: str) -> int | None:
+    return STATUS_POINTS[status]
+
+
+def _is_done(status: str) -> int:
+    return 1 if status == Status.KLAR else 0
+
+
+def _is_excluded(status: str) -> int:
+    return 1 if status == Status.EJ_AKTUELLT else 0
+
+
+EVIDENCE_VALIDATOR = UploadValidator(kinds=("pdf", "docx", "xlsx"), max_bytes=10 * 1024 * 1024)
+
+
+class Progress(models.Model):
+    """The state of one item in one unit. A missing row means Ej påbörjad."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="progress"
+    )
+    responsibility = models.ForeignKey(
+        Responsibility, verbose_name=_("ansvar"), on_delete=models.PROTECT, related_name="progress"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.EJ_PABORJAD
+    )
+    next_step = models.TextField(_("nästa steg"), blank=True)
+    evidence_url = models.URLField(_("länk till underlag"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("fil med underlag"),
+        upload_to="genomforande/underlag/%Y/%m/",
+        blank=True,
+        validators=[EVIDENCE_VALIDATOR],
+    )
+    status_changed_at = models.DateTimeField(_("status ändrad"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("senast ändrad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("framsteg")
+        verbose_name_plural = _("framsteg")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "responsibility"], name="progress_unique_unit_item"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "status_changed_at"], name="progress_status_changed"),
+            models.Index(fields=["updated_at"], name="progress_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.responsibility_id}: {self.get_status_display()}"
+
+    @property
+    def points(self) -> int | None:
+        return STATUS_POINTS[self.status]
+
+
+class ProgressLog(models.Model):
+    """One dated entry in an item's log: a status change and/or a comment, with its author.
+
+    ``responsibility_title`` keeps the item's title as it was. The deltas let the weekly
+    readiness history be summed in the database (one query) instead of replayed row by row.
+    """
+
+    progress = models.ForeignKey(
+        Progress, verbose_name=_("framsteg"), on_delete=models.CASCADE, related_name="log"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="progress_log"
+    )
+    responsibility = models.ForeignKey(
+        Responsibility, verbose_name=_("ansvar"), on_delete=models.PROTECT, related_name="log"
+    )
+    responsibility_title = models.CharField(_("ansvarets rubrik då"), max_length=300)
+    status_before = models.CharField(_("status före"), max_length=20, choices=Status)
+    status_after = models.CharField(_("status efter"), max_length=20, choices=Status)
+    comment = models.TextField(_("kommentar"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+    done_delta = models.SmallIntegerField(default=0, editable=False)
+    excluded_delta = models.SmallIntegerField(default=0, editable=False)
+    points_delta = models.SmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("logganteckning")
+        verbose_name_plural = _("logganteckningar")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_at"], name="progresslog_created"),
+            models.Index(fields=["progress", "-created_at"], name="progresslog_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.responsibility_title}"
+
+    @property
+    def changed_status(self) -> bool:
+        return self.status_before != self.status_after
+
+    def set_deltas(self) -> None:
+        """The change this entry makes to done / excluded counts and to progress points."""
+        self.done_delta = _is_done(self.status_after) - _is_done(self.status_before)
+        self.excluded_delta = _is_excluded(self.status_after) - _is_excluded(self.status_before)
+        self.points_delta = (STATUS_POINTS[self.status_after] or 0) - (
+            STATUS_POINTS[self.status_before] or 0
+        )
+
+
+class NeedStatus(models.TextChoices):
+    IDENTIFIERAT = "identifierat", _("Identifierat")
+    PAGAR = "pagar", _("Pågår")
+    HANTERAT = "hanterat", _("Hanterat")
+    AVSLUTAT = "avslutat", _("Avslutat utan åtgärd")
+
+
+NEED_TRANSITIONS: dict[str, frozenset[str]] = {
+    NeedStatus.IDENTIFIERAT: frozenset(
+        {NeedStatus.PAGAR, NeedStatus.HANTERAT, NeedStatus.AVSLUTAT}
+    ),
+    NeedStatus.PAGAR: frozenset(
+        {NeedStatus.IDENTIFIERAT, NeedStatus.HANTERAT, NeedStatus.AVSLUTAT}
+    ),
+    NeedStatus.HANTERAT: frozenset({NeedStatus.PAGAR}),
+    NeedStatus.AVSLUTAT: frozenset({NeedStatus.IDENTIFIERAT}),
+}
+
+NEED_STATUS_CSS: dict[str, str] = {
+    NeedStatus.IDENTIFIERAT: "status-warn",
+    NeedStatus.PAGAR: "status-info",
+    NeedStatus.HANTERAT: "status-ok",
+    NeedStatus.AVSLUTAT: "status-neutral",
+}
+
+
+class DevelopmentNeed(models.Model):
+    """An utvecklingsbehov a unit has seen and handles (domain.md §3, phases 2 and 4)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="needs"
+    )
+    responsibility = models.ForeignKey(
+        Responsibility,
+        verbose_name=_("hör till ansvar"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs",
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=NeedStatus, default=NeedStatus.IDENTIFIERAT
+    )
+    owner = models.CharField(
+        _("ägare"),
+        max_length=200,
+        help_text=_("Vem som driver behovet, t.ex. en person eller en funktion."),
+    )
+    due_date = models.DateField(_("planerat klart"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapat"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapat av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demodata"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("utvecklingsbehov")
+        verbose_name_plural = _("utvecklingsbehov")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
