@@ -50,9 +50,11 @@ def test_health_reports_database_and_broker(client):
 
 
 @pytest.mark.django_db
-def test_health_is_503_when_the_broker_is_unreachable(client, settings):
+def test_health_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     from hosavtal.celery import app
 
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     original = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
