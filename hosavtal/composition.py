@@ -16,6 +16,7 @@ APP_ORDER = (
     "implementation",
     "escalation",
     "conferences",
+    "reminders",
     "hosavtal",
 )
 

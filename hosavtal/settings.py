@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "implementation",
     "escalation",
     "conferences",
+    # Reminders sit above the feature apps: they read their selectors.
+    "reminders",
     "hosavtal",
 ]
 
