@@ -1,14 +1,18 @@
 import datetime as dt
 
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from agreements.models import Milestone
+from core.roles import Role, has_role
 from hosavtal.navigation import navigation_for
 
 
 def home(request):
+    # An implementation lead's home is Min sida: their units and what is due.
+    if has_role(request.user, Role.IMPLEMENTERINGSANSVARIG) and "start" not in request.GET:
+        return redirect("implementation:my_page")
     today = timezone.localdate()
     in_force = dt.date.fromisoformat(settings.AGREEMENT_IN_FORCE_DATE)
     upcoming = Milestone.objects.filter(date__gte=today).order_by("date")[:5]

@@ -113,3 +113,15 @@ def test_navigation_follows_the_role(client, lead, styrgrupp_user, registrator):
     assert "implementeringsansvarig" not in restricted["dashboard:index"]
     assert "implementeringsansvarig" not in restricted["conferences:index"]
     assert "registrator" in restricted["conferences:index"]
+
+
+@pytest.mark.django_db
+def test_home_is_min_sida_for_implementation_leads(client, lead, registrator):
+    client.force_login(lead)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("implementation:my_page")
+    client.force_login(registrator)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Välkommen" in response.content.decode()
