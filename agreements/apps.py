@@ -18,5 +18,7 @@ class AgreementsConfig(AppConfig):
             models.Party,
             models.Agreement,
             models.Milestone,
+            models.Decision,
+            models.AgreementDocument,
         ):
             auditlog.register(model)

@@ -134,6 +134,7 @@ def _load_agreements(data: dict, report: LoadReport) -> None:
                 "valid_to": _date(item.get("valid_to")),
                 "decided_on": _date(item.get("decided_on")),
                 "terminated_on": _date(item.get("terminated_on")),
+                "decision_deadline": _date(item.get("decision_deadline")),
                 "description": item["description"],
             },
         )
