@@ -104,3 +104,8 @@ def writable_unit_ids(user) -> set[int]:
         "pk", flat=True
     )
     return set(memberships) | set(children)
+
+
+def has_units(user) -> bool:
+    """True if the user is appointed to at least one unit (Min sida has something to show)."""
+    return bool(_memberships(user))

@@ -274,7 +274,7 @@ class ChecklistRow:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,13 @@
+// Min sida: after an in-place status change, move focus to the row's confirmation so a
+// keyboard or screen-reader user hears the result. Works without this file too.
+(function () {
+  "use strict";
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var note = document.querySelector("[data-ia-focus]");
+    if (note) {
+      note.removeAttribute("data-ia-focus");
+      note.setAttribute("tabindex", "-1");
+      note.focus();
+    }
+  });
+})();

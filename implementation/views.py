@@ -1,0 +1,420 @@
+"""Pages of implementation tracking: overview, Min sida, party, unit, förvaltning, progress.
+
+Views are thin: permission → form → one service call → redirect/message. Management pages
+(units, leads, phases, items, development needs, bulk update) live in views_manage.py.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements.models import Federation, Party
+from core.exports import XLSX_MIME
+from implementation import bulk, evidence, permissions, selectors
+from implementation.forms import ProgressForm, QuickStatusForm
+from implementation.models import (
+    STATUS_CSS,
+    Level,
+    Phase,
+    Progress,
+    Responsibility,
+    Status,
+    Unit,
+)
+from implementation.services import progress_update
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def unit_url(unit: Unit, name: str = "unit", **kwargs) -> str:
+    return reverse(
+        f"implementation:{name}",
+        kwargs={"party": unit.party.slug, "unit": unit.slug, **kwargs},
+    )
+
+
+# --- overview --------------------------------------------------------------------------------
+def index(request):
+    """All parties with their readiness, county-wide readiness per phase and level."""
+    parties = list(Party.objects.agreement_parties().select_related("federation"))
+    by_party = selectors.readiness_by_party()
+    without_lead = selectors.units_without_lead_count_by_party()
+    rows = [
+        {
+            "party": p,
+            "stats": by_party.get(p.pk, selectors.Stats()),
+            "without_lead": without_lead.get(p.pk, 0),
+        }
+        for p in parties
+    ]
+    federations = list(Federation.objects.all())
+    groups = [
+        {"title": _("Västra Götalandsregionen"), "rows": [r for r in rows if r["party"].is_region]}
+    ]
+    for federation in federations:
+        groups.append(
+            {
+                "title": federation.name,
+                "rows": [r for r in rows if r["party"].federation_id == federation.pk],
+            }
+        )
+    return render(
+        request,
+        "implementation/index.html",
+        {
+            "groups": groups,
+            "county": selectors.total(r["stats"] for r in rows),
+            "by_phase": selectors.readiness_by_phase(),
+            "without_lead_total": sum(without_lead.values()),
+            "has_units": permissions.has_units(request.user),
+            "can_manage": permissions.can_manage_catalogue(request.user),
+        },
+    )
+
+
+def units_without_lead(request):
+    units = selectors.units_without_lead()
+    party = request.GET.get("part")
+    if party:
+        units = units.filter(party__slug=party)
+    from django.core.paginator import Paginator
+
+    page = Paginator(units, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "implementation/without_lead.html",
+        {
+            "page_obj": page,
+            "units": page.object_list,
+            "query_string": f"part={party}" if party else "",
+        },
+    )
+
+
+# --- Min sida --------------------------------------------------------------------------------
+def my_page(request):
+    data = selectors.my_page(request.user)
+    return render(request, "implementation/my_page.html", _my_context(request, data))
+
+
+def _my_context(request, data) -> dict:
+    rollups = _rollups(data)
+    return {
+        "data": data,
+        "rollups": rollups,
+        "today": timezone.localdate(),
+        "status_choices": Status.choices,
+        "status_css": STATUS_CSS,
+    }
+
+
+def _rollups(data) -> list[dict]:
+    """One row per unit on Min sida, plus a roll-up for each förvaltning with verksamheter."""
+    rows = []
+    for unit in data.units:
+        stats = data.stats[unit.pk]
+        if unit.level == Level.FORVALTNING:
+            kids = [u for u in data.units if u.parent_id == unit.pk]
+            if kids:
+                stats = selectors.total([stats, *(data.stats[k.pk] for k in kids)])
+        rows.append(
+            {
+                "unit": unit,
+                "stats": stats,
+                "own": data.stats[unit.pk],
+                "leads": data.leads.get(unit.pk, []),
+                "is_rollup": stats is not data.stats[unit.pk],
+            }
+        )
+    return rows
+
+
+@require_POST
+def quick_status(request, unit_id: int, item_id: int):
+    """Change an item's status with a comment from Min sida (htmx, or a plain form post)."""
+    unit = get_object_or_404(Unit.objects.select_related("party", "parent"), pk=unit_id)
+    _require(permissions.can_edit_progress(request.user, unit))
+    item = get_object_or_404(Responsibility.objects.select_related("phase"), pk=item_id)
+    progress = Progress.objects.filter(unit=unit, responsibility=item).first()
+    form = QuickStatusForm(
+        request.POST, current_status=progress.status if progress else Status.EJ_PABORJAD
+    )
+    saved = False
+    if form.is_valid():
+        try:
+            progress_update(
+                unit=unit,
+                responsibility=item,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                comment=form.cleaned_data["comment"],
+            )
+            saved = True
+        except ValidationError as error:
+            form.add_error(None, error)
+    htmx = bool(request.headers.get("HX-Request"))
+    if saved and not htmx:
+        messages.success(
+            request,
+            _("Sparat: ”%(item)s” för %(unit)s har nu status %(status)s.")
+            % {
+                "item": item.title,
+                "unit": unit.name,
+                "status": Status(form.cleaned_data["status"]).label,
+            },
+        )
+        return redirect("implementation:my_page")
+    context = {
+        **_my_context(request, selectors.my_page(request.user)),
+        "row_unit": unit,
+        "row_item": item,
+        "form": form,
+        "saved": saved,
+        "saved_status": Status(form.cleaned_data["status"]).label if saved else "",
+        "errors": _errors(form),
+    }
+    template = "implementation/_my_area.html" if htmx else "implementation/my_page.html"
+    return render(request, template, context, status=200 if saved or htmx else 400)
+
+
+def _errors(form) -> list[str]:
+    return [str(message) for messages_ in form.errors.values() for message in messages_]
+
+
+# --- party, unit, förvaltning ----------------------------------------------------------------
+def party(request, party: str):
+    party_obj = get_object_or_404(Party.objects.select_related("federation"), slug=party)
+    overview = selectors.party_overview(party_obj)
+    return render(
+        request,
+        "implementation/party.html",
+        {
+            "party": party_obj,
+            "overview": overview,
+            "levels": [
+                (Level(level).label, s) for level, s in overview.by_level.items() if s.total
+            ],
+            "can_add_unit": permissions.can_manage_catalogue(request.user),
+        },
+    )
+
+
+def unit(request, party: str, unit: str):
+    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
+    groups = selectors.unit_checklist_by_phase(unit_obj)
+    item_ids = [row.item.pk for g in groups for row in g.rows]
+    lines = evidence.collect([unit_obj.pk], item_ids)
+    children, child_stats, rollup = [], {}, None
+    if unit_obj.level == Level.FORVALTNING:
+        children, child_stats, rollup = selectors.forvaltning_rollup(unit_obj)
+    members = selectors.members_for_units([unit_obj.pk])[unit_obj.pk]
+    child_leads = selectors.leads_for_units([c.pk for c in children]) if children else {}
+    return render(
+        request,
+        "implementation/unit.html",
+        {
+            "unit": unit_obj,
+            "groups": groups,
+            "evidence": {item_id: found for (_unit, item_id), found in lines.items()},
+            "own": selectors.total(g.stats for g in groups),
+            "children": [(c, child_stats[c.pk], child_leads.get(c.pk, [])) for c in children],
+            "rollup": rollup,
+            "members": members,
+            "leads": [m for m in members if m.role == "lead"],
+            "needs": list(unit_obj.needs.select_related("responsibility").order_by("-created_at")),
+            "recent": selectors.recent_log([unit_obj.pk], limit=15),
+            "today": timezone.localdate(),
+            "status_css": STATUS_CSS,
+            "can_edit": permissions.can_edit_progress(request.user, unit_obj),
+            "can_manage": permissions.can_manage_unit(request.user, unit_obj),
+            "can_add_verksamhet": permissions.can_add_verksamhet(request.user, unit_obj),
+            "can_manage_members": permissions.can_manage_members(request.user, unit_obj),
+        },
+    )
+
+
+def forvaltning_matrix(request, party: str, unit: str):
+    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
+    if unit_obj.level != Level.FORVALTNING:
+        raise Http404
+    matrix = selectors.forvaltning_matrix(unit_obj)
+    rows = [
+        {
+            "item": item,
+            "cells": [matrix.cells.get((u.pk, item.pk)) for u in matrix.units],
+        }
+        for item in matrix.items
+    ]
+    return render(
+        request,
+        "implementation/matrix.html",
+        {
+            "unit": unit_obj,
+            "matrix": matrix,
+            "rows": rows,
+            "unit_stats": [(u, matrix.stats.get(u.pk, selectors.Stats())) for u in matrix.units],
+            "status_css": STATUS_CSS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- one item of one unit --------------------------------------------------------------------
+def _item_of_unit(unit_obj: Unit, code: str) -> Responsibility:
+    item = get_object_or_404(Responsibility.objects.select_related("phase"), code=code)
+    if item.level != unit_obj.level:
+        raise Http404
+    return item
+
+
+def progress_edit(request, party: str, unit: str, code: str):
+    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
+    item = _item_of_unit(unit_obj, code)
+    progress = (
+        Progress.objects.select_related("updated_by")
+        .filter(unit=unit_obj, responsibility=item)
+        .first()
+    )
+    can_edit = permissions.can_edit_progress(request.user, unit_obj) and item.is_active
+    if request.method == "POST":
+        _require(can_edit)
+    form = None
+    if can_edit:
+        form = _progress_form(request, progress)
+        saved = (
+            request.method == "POST"
+            and form.is_valid()
+            and _save_progress(request, form, unit_obj, item)
+        )
+        if saved:
+            return redirect(unit_url(unit_obj) + f"#ansvar-{item.code}")
+    return render(
+        request,
+        "implementation/progress_edit.html",
+        {
+            "unit": unit_obj,
+            "item": item,
+            "progress": progress,
+            "status": progress.status if progress else Status.EJ_PABORJAD,
+            "form": form,
+            "log": selectors.item_log(unit=unit_obj, responsibility=item),
+            "evidence": evidence.collect([unit_obj.pk], [item.pk]).get((unit_obj.pk, item.pk), []),
+            "status_css": STATUS_CSS,
+        },
+    )
+
+
+def _progress_form(request, progress: Progress | None) -> ProgressForm:
+    kwargs = {
+        "current_status": progress.status if progress else Status.EJ_PABORJAD,
+        "has_file": bool(progress and progress.evidence_file),
+    }
+    if request.method == "POST":
+        return ProgressForm(request.POST, request.FILES, **kwargs)
+    initial = {"status": kwargs["current_status"]}
+    if progress:
+        initial.update(next_step=progress.next_step, evidence_url=progress.evidence_url)
+    return ProgressForm(initial=initial, **kwargs)
+
+
+def _save_progress(request, form: ProgressForm, unit_obj: Unit, item: Responsibility) -> bool:
+    data = form.cleaned_data
+    extra = {}
+    if data.get("evidence_file"):
+        extra["evidence_file"] = data["evidence_file"]
+    elif data.get("remove_file"):
+        extra["evidence_file"] = None
+    try:
+        entry = progress_update(
+            unit=unit_obj,
+            responsibility=item,
+            actor=request.user,
+            status=data["status"],
+            comment=data["comment"],
+            next_step=data["next_step"],
+            evidence_url=data["evidence_url"],
+            **extra,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    if entry is None:
+        messages.info(request, _("Inget ändrades."))
+    else:
+        messages.success(request, _("Sparat: %(item)s.") % {"item": item.title})
+    return True
+
+
+def evidence_download(request, party: str, unit: str, code: str):
+    """The evidence file, served only through this permission-checked view."""
+    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
+    _require(permissions.can_view(request.user))
+    progress = get_object_or_404(Progress, unit=unit_obj, responsibility__code=code)
+    if not progress.evidence_file:
+        raise Http404
+    name = progress.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(progress.evidence_file.open("rb"), as_attachment=True, filename=name)
+
+
+# --- exports ---------------------------------------------------------------------------------
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def unit_export(request, party: str, unit: str):
+    """A unit's progress; a förvaltning's includes its verksamheter."""
+    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
+    units = [unit_obj]
+    if unit_obj.level == Level.FORVALTNING:
+        units += list(unit_obj.children.select_related("party", "parent").order_by("name"))
+    return _xlsx(bulk.export_units(units), bulk.export_filename(unit_obj.party.slug, unit_obj.slug))
+
+
+def party_export(request, party: str):
+    party_obj = get_object_or_404(Party, slug=party)
+    units = list(
+        Unit.objects.filter(party=party_obj)
+        .select_related("party", "parent")
+        .order_by("parent__name", "name")
+    )
+    units.sort(key=lambda u: ((u.parent.name if u.parent_id else u.name), u.parent_id or 0, u.name))
+    return _xlsx(bulk.export_units(units), bulk.export_filename(party_obj.slug))
+
+
+def phases(request):
+    """Step 1 and the four phases with their items per level (the catalogue)."""
+    all_phases = list(Phase.objects.order_by("order"))
+    items = list(
+        Responsibility.objects.select_related("phase").order_by("phase__order", "level", "order")
+    )
+    show_retired = request.GET.get("visa") == "alla"
+    groups = []
+    for phase in all_phases:
+        levels = []
+        for level, label in Level.choices:
+            level_items = [
+                i
+                for i in items
+                if i.phase_id == phase.pk and i.level == level and (i.is_active or show_retired)
+            ]
+            levels.append({"label": label, "items": level_items})
+        groups.append({"phase": phase, "levels": levels})
+    return render(
+        request,
+        "implementation/phases.html",
+        {
+            "groups": groups,
+            "show_retired": show_retired,
+            "can_manage": permissions.can_manage_catalogue(request.user),
+        },
+    )
