@@ -1,0 +1,132 @@
+"""The e-mails of the conferences app, their calendar files and their signed links."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.ics import IcsEvent, ics_bytes
+from core.mail import build_email
+
+INVITE_SALT = "conferences.invitation"
+MANAGE_SALT = "conferences.registration"
+# A personal link stays valid for a year: long enough for any invitation cycle, short enough
+# that an old e-mail found later does not open someone's registration forever.
+LINK_MAX_AGE = dt.timedelta(days=365)
+
+
+def invitation_token(recipient_id: int) -> str:
+    return signing.dumps(recipient_id, salt=INVITE_SALT)
+
+
+def recipient_id_from_token(token: str) -> int:
+    """The recipient id of a personal invitation link; raises signing.BadSignature."""
+    return int(signing.loads(token, salt=INVITE_SALT, max_age=LINK_MAX_AGE))
+
+
+def manage_token(registration) -> str:
+    return signing.dumps(registration.token, salt=MANAGE_SALT)
+
+
+def registration_token_from_link(value: str) -> str:
+    """The registration's random token; raises signing.SignatureExpired / BadSignature."""
+    return signing.loads(value, salt=MANAGE_SALT, max_age=LINK_MAX_AGE)
+
+
+def registration_url(conference, recipient=None) -> str:
+    url = settings.SITE_URL + reverse("conferences:register", args=[conference.slug])
+    if recipient is not None:
+        url += "?inbjudan=" + invitation_token(recipient.pk)
+    return url
+
+
+def manage_url(registration) -> str:
+    return settings.SITE_URL + reverse("conferences:manage", args=[manage_token(registration)])
+
+
+def conference_ics(conference, *, cancelled: bool = False, url: str = "") -> bytes:
+    start = conference.starts_at if conference.start_time else conference.date
+    end = conference.ends_at
+    if end is None and not conference.start_time and conference.date:
+        end = conference.date + dt.timedelta(days=1)
+    event = IcsEvent(
+        uid=f"konferens-{conference.pk}@hosportalen",
+        summary=conference.title,
+        start=start,
+        end=end,
+        description=conference.description,
+        location=conference.place,
+        url=url or registration_url(conference),
+        alarm_before=dt.timedelta(days=1),
+        cancelled=cancelled,
+        sequence=1 if cancelled else 0,
+    )
+    return ics_bytes([event], name=conference.title)
+
+
+def _ics_attachment(conference, *, cancelled: bool = False, url: str = ""):
+    if not conference.date:
+        return []
+    content = conference_ics(conference, cancelled=cancelled, url=url)
+    return [("konferens.ics", content, "text/calendar")]
+
+
+def invitation_message(recipient):
+    invitation = recipient.invitation
+    conference = invitation.conference
+    link = registration_url(conference, recipient)
+    return build_email(
+        to=[recipient.email],
+        subject=invitation.subject,
+        template="conferences/email/invitation",
+        context={
+            "invitation": invitation,
+            "conference": conference,
+            "recipient": recipient,
+            "link": link,
+        },
+        attachments=_ics_attachment(conference, url=link),
+    )
+
+
+SUBJECTS = {
+    "bekraftad": gettext_lazy("Bekräftelse: du är anmäld till %(title)s"),
+    "vantelista": gettext_lazy("Du står på väntelistan till %(title)s"),
+    "erbjuden": gettext_lazy("En plats har blivit ledig på %(title)s"),
+    "avbokad": gettext_lazy("Din anmälan till %(title)s är avbokad"),
+    "utgatt": gettext_lazy("Erbjudandet om plats på %(title)s har gått ut"),
+    "andrad": gettext_lazy("Din anmälan till %(title)s är ändrad"),
+    "installd": gettext_lazy("Inställd: %(title)s"),
+}
+
+
+def registration_message(registration, kind: str):
+    """One template per state change: confirmed, waiting list, offer, cancelled, …"""
+    conference = registration.conference
+    link = manage_url(registration)
+    cancelled = kind in ("avbokad", "installd", "utgatt")
+    attachments = []
+    if kind in ("bekraftad", "andrad", "installd") or (kind == "avbokad"):
+        attachments = _ics_attachment(conference, cancelled=cancelled, url=link)
+    return build_email(
+        to=[registration.email],
+        subject=str(SUBJECTS[kind]) % {"title": conference.title},
+        template=f"conferences/email/registration_{kind}",
+        context={"registration": registration, "conference": conference, "link": link},
+        attachments=attachments,
+    )
+
+
+def capacity_message(conference, to: list[str]):
+    return build_email(
+        to=to,
+        subject=_("Fullbokat: %(title)s") % {"title": conference.title},
+        template="conferences/email/capacity_reached",
+        context={
+            "conference": conference,
+            "link": settings.SITE_URL + reverse("conferences:detail", args=[conference.slug]),
+        },
+    )

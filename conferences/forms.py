@@ -1,0 +1,272 @@
+"""Forms: validation and layout only. Business rules are in conferences.services."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Party
+from conferences.models import (
+    Conference,
+    ConferenceDocument,
+    PreMeeting,
+    ProgrammeItem,
+    Registration,
+)
+from conferences.services.conferences import EDITABLE_FIELDS
+from core.uploads import UploadValidator
+from implementation.models import Level
+
+
+class _Crispy:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ConferenceForm(_Crispy, forms.ModelForm):
+    online_url = forms.URLField(
+        label=_("Länk till digitalt möte"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Conference
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "date": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "registration_opens": DateTimeInput(),
+            "registration_closes": DateTimeInput(),
+            "target_group": forms.Textarea(attrs={"rows": 3}),
+            "senders": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("registration_opens"), data.get("registration_closes")
+        if opens and closes and closes <= opens:
+            self.add_error(
+                "registration_closes", _("Sista anmälningsdag måste vara efter att anmälan öppnar.")
+            )
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("Sluttiden måste vara efter starttiden."))
+        if not data.get("venue") and not data.get("online_url") and data.get("date"):
+            self.add_error("venue", _("Ange en plats eller en länk till det digitala mötet."))
+        return data
+
+
+class ProgrammeItemForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = ProgrammeItem
+        fields = ("start_time", "end_time", "title", "speakers", "is_opening")
+        widgets = {"start_time": TimeInput(), "end_time": TimeInput()}
+
+
+class PreMeetingForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = PreMeeting
+        fields = ("date", "start_time", "end_time", "place", "participants", "note")
+        widgets = {
+            "date": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DocumentForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = ConferenceDocument
+        fields = ("title", "file")
+        help_texts = {"file": _("PDF eller Word (.docx), högst 15 MB.")}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Ny status"),
+        choices=[
+            (Conference.Status.GENOMFORD, Conference.Status.GENOMFORD.label),
+            (Conference.Status.INSTALLD, Conference.Status.INSTALLD.label),
+        ],
+    )
+
+
+class InvitationForm(_Crispy, forms.Form):
+    subject = forms.CharField(label=_("Ämnesrad"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Den personliga anmälningslänken och en kalenderfil läggs till automatiskt i varje "
+            "mejl."
+        ),
+    )
+
+
+class RecipientGroupsForm(_Crispy, forms.Form):
+    groups = forms.MultipleChoiceField(
+        label=_("Mottagare"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (
+                "kommunalforbund",
+                _(
+                    "Kommunalförbunden och VästKom (funktionsadresser, med rekommendation om att "
+                    "föra vidare till respektive kommun)"
+                ),
+            ),
+            ("kommuner", _("Kommunernas registratorer (49 kommuner)")),
+            ("forvaltningar", _("VGR:s förvaltningar (implementeringsansvariga)")),
+            ("ledare", _("Implementeringsansvariga på valda nivåer")),
+        ],
+    )
+    levels = forms.MultipleChoiceField(
+        label=_("Nivåer för implementeringsansvariga"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=Level.choices,
+        required=False,
+    )
+
+
+class RecipientImportForm(_Crispy, forms.Form):
+    file = forms.FileField(
+        label=_("Lista med mottagare"),
+        help_text=_(
+            "Excel (.xlsx) eller CSV med kolumnerna ”e-post” (obligatorisk), ”namn” och "
+            "”organisation”. Ingenting läggs till förrän alla rader är rätt."
+        ),
+        validators=[UploadValidator(kinds=("xlsx", "csv"), max_bytes=5 * 1024 * 1024)],
+    )
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class RegistrationForm(_Crispy, forms.Form):
+    """The public registration form (also used, without e-mail and consent, to change it)."""
+
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        max_length=254,
+        error_messages={"invalid": _("Skriv en giltig e-postadress, till exempel namn@kommun.se.")},
+    )
+    party = PartyChoiceField(
+        label=_("Organisation"),
+        queryset=Party.objects.agreement_parties().order_by("kind", "name"),
+        required=False,
+        empty_label=_("– Välj kommun eller region –"),
+    )
+    organisation_other = forms.CharField(
+        label=_("Annan organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Fyll i om du inte företräder en kommun eller Västra Götalandsregionen."),
+    )
+    role = forms.ChoiceField(
+        label=_("Jag deltar som"), choices=Registration.Role.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Titel eller uppdrag"), max_length=200, required=False)
+    unit = forms.TypedChoiceField(
+        label=_("Enhet"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Den förvaltning eller verksamhet du företräder, om den finns i listan."),
+    )
+    diet = forms.CharField(
+        label=_("Specialkost"),
+        max_length=300,
+        required=False,
+        help_text=_("Till exempel vegetarisk, vegansk, laktosfri eller glutenfri."),
+    )
+    allergies = forms.CharField(label=_("Allergier"), max_length=300, required=False)
+    accessibility = forms.CharField(
+        label=_("Behov av anpassning"),
+        max_length=500,
+        required=False,
+        help_text=_("Till exempel hörslinga, tillgänglig entré eller plats för ledsagare."),
+    )
+    consent = forms.BooleanField(
+        label=_("Jag har läst hur mina uppgifter hanteras och godkänner det."),
+        error_messages={
+            "required": _("Du behöver godkänna hur vi hanterar dina uppgifter för att anmäla dig.")
+        },
+    )
+
+    def __init__(self, *args, units=(), for_change=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        grouped: dict[str, list] = {}
+        for unit in units:
+            grouped.setdefault(unit.party.name, []).append((unit.pk, unit.name))
+        self.fields["unit"].choices = [("", _("– Ingen enhet vald –")), *grouped.items()]
+        self.units = {u.pk: u for u in units}
+        if not units:
+            del self.fields["unit"]
+        if for_change:
+            del self.fields["email"]
+            del self.fields["consent"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("party") and not (data.get("organisation_other") or "").strip():
+            self.add_error(
+                "party", _("Välj din organisation eller skriv namnet på en annan organisation.")
+            )
+        unit_id = data.get("unit")
+        if unit_id:
+            unit = self.units.get(unit_id)
+            if unit is None or (data.get("party") and unit.party_id != data["party"].pk):
+                self.add_error("unit", _("Enheten hör inte till den organisation du valt."))
+            data["unit"] = unit
+        return data
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök namn eller e-post"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Anmälda och väntande"))] + list(Registration.Status.choices),
+    )
+    party = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Party.objects.agreement_parties().order_by("kind", "name"),
+        empty_label=_("Alla"),
+    )
+    role = forms.ChoiceField(
+        label=_("Roll"), required=False, choices=[("", _("Alla"))] + list(Registration.Role.choices)
+    )
+    attended = forms.ChoiceField(
+        label=_("Närvaro"),
+        required=False,
+        choices=[("", _("Alla")), ("ja", _("Närvarade")), ("nej", _("Inte registrerad närvaro"))],
+    )

@@ -1,0 +1,340 @@
+"""Invitations: the text, the recipients, and sending them exactly once.
+
+Each recipient row is the dispatch log of one e-mail. A recipient is sent at most once per
+invitation because (1) the database refuses a second row with the same address, and (2) the
+status is claimed atomically (``UPDATE … WHERE status = 'koad'``) before the e-mail goes out,
+so a batch task that runs twice, or two workers at once, can never both send it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Federation, JointBody, Party
+from conferences import selectors
+from conferences.models import Conference, Invitation, Recipient
+from core.audit import audit_actor
+from core.tabular import RowReport, TableError, read_table
+
+R = Recipient.Status
+FORWARD_TEXT = "Till kommunalförbunden med rekommendation om att föra vidare till respektive kommun"
+
+GROUPS = ("kommunalforbund", "kommuner", "forvaltningar", "ledare")
+
+
+class ImportRejected(Exception):
+    """The uploaded list had bad rows; nothing was imported."""
+
+    def __init__(self, report: RowReport | None = None, message: str = ""):
+        super().__init__(message)
+        self.report = report
+        self.message = message
+
+    def lines(self) -> list[str]:
+        return [self.message] if self.message else self.report.lines()
+
+
+def invitation_default_text(conference: Conference) -> tuple[str, str]:
+    """Subject and body prefilled from the conference, like the source invitation."""
+    subject = _("Inbjudan: %(title)s") % {"title": conference.title}
+    body = render_to_string(
+        "conferences/email/invitation_default_body.txt", {"conference": conference}
+    ).strip()
+    return subject, body
+
+
+def _check_draftable(invitation: Invitation) -> None:
+    if invitation.conference.status == Conference.Status.INSTALLD:
+        raise ValidationError(_("Konferensen är inställd. Inbjudan kan inte skickas."))
+
+
+def invitation_create(*, conference: Conference, subject: str, body: str, actor) -> Invitation:
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation(conference=conference, subject=subject, body=body, created_by=actor)
+        _check_draftable(invitation)
+        invitation.full_clean()
+        invitation.save()
+    return invitation
+
+
+def invitation_update(*, invitation: Invitation, subject: str, body: str, actor) -> Invitation:
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.recipients.exclude(status__in=(R.VANTAR, R.SAKNAR_ADRESS)).exists():
+            raise ValidationError(
+                _("Inbjudan har redan börjat skickas och texten kan inte ändras längre.")
+            )
+        invitation.subject, invitation.body = subject, body
+        invitation.full_clean()
+        invitation.save()
+    return invitation
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    duplicates: int = 0
+    without_address: list[str] = field(default_factory=list)
+
+
+def _candidates(groups: set[str], levels: list[str]) -> list[Recipient]:
+    rows: list[Recipient] = []
+    if "kommunalforbund" in groups:
+        for federation in Federation.objects.order_by("order"):
+            rows.append(
+                Recipient(
+                    email=federation.email,
+                    organisation=federation.name,
+                    source=Recipient.Source.KOMMUNALFORBUND,
+                    forward_note=True,
+                )
+            )
+        for body in JointBody.objects.filter(slug="vastkom"):
+            rows.append(
+                Recipient(
+                    email=body.email,
+                    organisation=body.name,
+                    source=Recipient.Source.VASTKOM,
+                    forward_note=True,
+                )
+            )
+    if "kommuner" in groups:
+        for party in Party.objects.municipalities().order_by("name"):
+            rows.append(
+                Recipient(
+                    email=party.registry_email,
+                    organisation=party.name,
+                    party=party,
+                    source=Recipient.Source.KOMMUN,
+                )
+            )
+    if "forvaltningar" in groups:
+        rows += _lead_rows(selectors.vgr_forvaltningar(), Recipient.Source.FORVALTNING)
+    if "ledare" in groups and levels:
+        rows += _lead_rows(selectors.units_of_levels(levels), Recipient.Source.LEDARE)
+    return rows
+
+
+def _lead_rows(units, source: str) -> list[Recipient]:
+    leads = selectors.leads_by_unit([u.pk for u in units])
+    rows = []
+    for unit in units:
+        people = leads.get(unit.pk, [])
+        if not people:
+            rows.append(
+                Recipient(organisation=unit.name, party=unit.party, unit=unit, source=source)
+            )
+        for person in people:
+            rows.append(
+                Recipient(
+                    email=person.email,
+                    name=person.name,
+                    organisation=unit.name,
+                    party=unit.party,
+                    unit=unit,
+                    source=source,
+                )
+            )
+    return rows
+
+
+def _add(invitation: Invitation, rows: list[Recipient]) -> AddResult:
+    result = AddResult()
+    existing = {
+        e.lower() for e in invitation.recipients.exclude(email="").values_list("email", flat=True)
+    }
+    missing = set(invitation.recipients.filter(email="").values_list("source", "organisation"))
+    to_create = []
+    for row in rows:
+        row.invitation = invitation
+        row.email = row.email.strip().lower()
+        if not row.email:
+            key = (row.source, row.organisation)
+            if key not in missing:
+                missing.add(key)
+                row.status = R.SAKNAR_ADRESS
+                to_create.append(row)
+                result.without_address.append(row.organisation)
+            continue
+        if row.email in existing:
+            result.duplicates += 1
+            continue
+        existing.add(row.email)
+        to_create.append(row)
+        result.added += 1
+    Recipient.objects.bulk_create(to_create)
+    return result
+
+
+def _check_open_for_recipients(invitation: Invitation) -> None:
+    _check_draftable(invitation)
+    if invitation.conference.status == Conference.Status.GENOMFORD:
+        raise ValidationError(_("Konferensen är genomförd."))
+
+
+def recipients_add_groups(
+    *, invitation: Invitation, groups: set[str], levels: list[str] = (), actor
+) -> AddResult:
+    """Add the functional addresses and leads of the chosen groups; duplicates are skipped and
+    those without an address are listed as such (never silently dropped)."""
+    unknown = set(groups) - set(GROUPS)
+    if unknown or not groups:
+        raise ValidationError(_("Välj minst en grupp av mottagare."))
+    if "ledare" in groups and not levels:
+        raise ValidationError(_("Välj vilka nivåer av implementeringsansvariga som ska bjudas in."))
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_open_for_recipients(invitation)
+        return _add(invitation, _candidates(set(groups), list(levels)))
+
+
+def _import_rows(rows) -> tuple[list[Recipient], RowReport]:
+    report = RowReport()
+    seen: dict[str, int] = {}
+    parties = {p.name.lower(): p for p in Party.objects.all()}
+    out = []
+    for row in rows:
+        email = row.values.get("e-post", "").strip().lower()
+        name = row.values.get("namn", "")
+        organisation = row.values.get("organisation", "")
+        if not email:
+            report.add(row.number, _("e-postadress saknas."))
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            report.add(
+                row.number, _("”%(email)s” är ingen giltig e-postadress.") % {"email": email}
+            )
+            continue
+        if email in seen:
+            report.add(
+                row.number,
+                _("%(email)s finns redan på rad %(row)s.") % {"email": email, "row": seen[email]},
+            )
+            continue
+        if len(name) > 200 or len(organisation) > 200:
+            report.add(row.number, _("namn och organisation får vara högst 200 tecken."))
+            continue
+        seen[email] = row.number
+        out.append(
+            Recipient(
+                email=email,
+                name=name,
+                organisation=organisation,
+                party=parties.get(organisation.lower()),
+                source=Recipient.Source.IMPORT,
+            )
+        )
+    return out, report
+
+
+def recipients_import(*, invitation: Invitation, upload, actor) -> AddResult:
+    """Import people from an XLSX/CSV file with the columns e-post, namn, organisation.
+
+    Every bad row is reported; nothing is imported unless every row is valid.
+    """
+    try:
+        rows = read_table(upload, required=["e-post"], optional=["namn", "organisation"])
+    except TableError as error:
+        raise ImportRejected(message=str(error)) from error
+    recipients, report = _import_rows(rows)
+    if not report.ok:
+        raise ImportRejected(report)
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_open_for_recipients(invitation)
+        return _add(invitation, recipients)
+
+
+def recipient_remove(*, recipient: Recipient, actor) -> None:
+    with transaction.atomic(), audit_actor(actor):
+        recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
+        if recipient.status not in (R.VANTAR, R.SAKNAR_ADRESS):
+            raise ValidationError(_("En mottagare som redan fått inbjudan kan inte tas bort."))
+        recipient.delete()
+
+
+def _dispatch_after_commit(invitation_id: int) -> None:
+    from conferences.tasks import invitation_dispatch
+
+    transaction.on_commit(lambda: invitation_dispatch.delay(invitation_id))
+
+
+def invitation_send(*, invitation: Invitation, actor) -> int:
+    """Queue every recipient not yet sent to and start sending in the background.
+
+    A re-send therefore reaches only those who have not been sent the invitation.
+    """
+    now = timezone.now()
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_open_for_recipients(invitation)
+        queued = invitation.recipients.filter(status=R.VANTAR).update(status=R.KOAD, queued_at=now)
+        pending = invitation.recipients.filter(status=R.KOAD).count()
+        if not pending:
+            raise ValidationError(_("Det finns ingen mottagare som inte redan har fått inbjudan."))
+        invitation.status = Invitation.Status.SKICKAS
+        invitation.save(update_fields=["status"])
+        _conference_invited(invitation.conference, actor)
+        _dispatch_after_commit(invitation.pk)
+    return queued
+
+
+def _conference_invited(conference: Conference, actor) -> None:
+    if conference.status == Conference.Status.PLANERAD:
+        conference.status = Conference.Status.INBJUDAN_SKICKAD
+        conference.save(update_fields=["status"])
+
+
+def invitation_retry_failed(*, invitation: Invitation, actor) -> int:
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_open_for_recipients(invitation)
+        queued = invitation.recipients.filter(status=R.MISSLYCKAD).update(
+            status=R.KOAD, queued_at=timezone.now(), error=""
+        )
+        if not queued:
+            raise ValidationError(_("Det finns inga misslyckade utskick att försöka igen."))
+        invitation.status = Invitation.Status.SKICKAS
+        invitation.save(update_fields=["status"])
+        _dispatch_after_commit(invitation.pk)
+    return queued
+
+
+def recipient_send(recipient_id: int) -> bool:
+    """Send one recipient's e-mail if, and only if, this call claims it. True when sent."""
+    from conferences.emails import invitation_message
+
+    claimed = Recipient.objects.filter(pk=recipient_id, status=R.KOAD).update(
+        status=R.SKICKAS, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False  # sent, being sent, or no longer queued: never twice
+    recipient = Recipient.objects.select_related("invitation__conference").get(pk=recipient_id)
+    try:
+        invitation_message(recipient).send()
+    except Exception as error:  # noqa: BLE001 - any failure is logged on the row for a retry
+        Recipient.objects.filter(pk=recipient_id).update(
+            status=R.MISSLYCKAD, error=f"{type(error).__name__}: {error}"[:500]
+        )
+        return False
+    Recipient.objects.filter(pk=recipient_id).update(status=R.SKICKAD, sent_at=timezone.now())
+    return True
+
+
+def invitation_refresh_status(invitation_id: int) -> None:
+    """Mark the invitation sent when nothing is queued or being sent any more."""
+    busy = Recipient.objects.filter(
+        Q(status=R.KOAD) | Q(status=R.SKICKAS), invitation_id=invitation_id
+    ).exists()
+    if not busy:
+        Invitation.objects.filter(pk=invitation_id, status=Invitation.Status.SKICKAS).update(
+            status=Invitation.Status.SKICKAD, sent_at=timezone.now()
+        )

@@ -1,0 +1,379 @@
+"""Registrations: capacity, waiting list, offers of freed seats, changes and attendance.
+
+Every decision about a seat is taken while the conference row is locked
+(``select_for_update``), so simultaneous registrations are serialised on PostgreSQL and seats
+are handed out exactly, in arrival order.
+"""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences import evidence_link
+from conferences.models import Conference, Registration
+from core.audit import audit_actor
+
+logger = logging.getLogger(__name__)
+
+S = Registration.Status
+SEAT_HOLDING = (S.BEKRAFTAD, S.ERBJUDEN)
+ACTIVE = (S.BEKRAFTAD, S.ERBJUDEN, S.VANTELISTA)
+SENSITIVE_FIELDS = ("diet", "allergies", "accessibility")
+
+
+def _send_after_commit(registration_id: int, kind: str) -> None:
+    from conferences.tasks import registration_notify
+
+    transaction.on_commit(lambda: registration_notify.delay(registration_id, kind))
+
+
+def _locked_conference(conference_id: int) -> Conference:
+    return Conference.objects.select_for_update().get(pk=conference_id)
+
+
+def registration_closed_reason(conference: Conference, now: dt.datetime | None = None) -> str:
+    """Why nobody can register now, in Swedish; empty when registration is open."""
+    now = now or timezone.now()
+    if conference.status == Conference.Status.INSTALLD:
+        return _("Konferensen är inställd. Det går inte att anmäla sig.")
+    if conference.status == Conference.Status.GENOMFORD or (
+        conference.date and conference.date < timezone.localdate(now)
+    ):
+        return _("Konferensen har redan ägt rum.")
+    if not conference.date:
+        return _("Datumet för konferensen är inte bestämt ännu. Anmälan öppnar senare.")
+    if conference.registration_opens and now < conference.registration_opens:
+        return _("Anmälan öppnar %(when)s.") % {"when": _format_when(conference.registration_opens)}
+    if conference.closes_at and now >= conference.closes_at:
+        return _("Anmälan stängde %(when)s.") % {"when": _format_when(conference.closes_at)}
+    return ""
+
+
+def _format_when(value: dt.datetime) -> str:
+    from core.templatetags.portal import datumtid
+
+    return datumtid(value)
+
+
+def seats_taken(conference: Conference) -> int:
+    return conference.registrations.filter(status__in=SEAT_HOLDING).count()
+
+
+def _has_free_seat(conference: Conference) -> bool:
+    if conference.capacity is None:
+        return True
+    if conference.registrations.filter(status=S.VANTELISTA).exists():
+        return False  # nobody jumps the queue
+    return seats_taken(conference) < conference.capacity
+
+
+def _check_quota(conference: Conference, party, exclude_pk=None) -> None:
+    if not conference.quota_per_organisation or party is None:
+        return
+    taken = conference.registrations.filter(party=party, status__in=ACTIVE)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.count() >= conference.quota_per_organisation:
+        raise ValidationError(
+            _(
+                "%(party)s har redan %(count)s anmälda, vilket är det högsta antalet per "
+                "organisation för den här konferensen. Kontakta arrangören om ni behöver fler "
+                "platser."
+            )
+            % {"party": party.name, "count": conference.quota_per_organisation}
+        )
+
+
+def _validate_person(*, name: str, email: str, consent: bool, party, organisation_other: str):
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Skriv ditt namn.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Skriv en giltig e-postadress, till exempel namn@kommun.se.")
+    if not consent:
+        errors["consent"] = _(
+            "Du behöver godkänna hur vi hanterar dina uppgifter för att anmäla dig."
+        )
+    if party is None and not organisation_other.strip():
+        errors["party"] = _("Välj din organisation eller skriv namnet på en annan organisation.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def registration_create(
+    *,
+    conference: Conference,
+    name: str,
+    email: str,
+    role: str,
+    consent: bool,
+    party=None,
+    organisation_other: str = "",
+    title: str = "",
+    diet: str = "",
+    allergies: str = "",
+    accessibility: str = "",
+    unit=None,
+    recipient=None,
+    actor=None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register one person: confirmed while seats are free, otherwise on the waiting list."""
+    email = email.strip().lower()
+    _validate_person(
+        name=name, email=email, consent=consent, party=party, organisation_other=organisation_other
+    )
+    now = now or timezone.now()
+    try:
+        with transaction.atomic(), audit_actor(actor):
+            locked = _locked_conference(conference.pk)
+            reason = registration_closed_reason(locked, now)
+            if reason:
+                raise ValidationError(reason)
+            registration = _new_or_reopened(locked, email)
+            _check_quota(locked, party, exclude_pk=registration.pk)
+            status = S.BEKRAFTAD if _has_free_seat(locked) else S.VANTELISTA
+            _fill(
+                registration,
+                name=name.strip(),
+                role=role,
+                party=party,
+                organisation_other="" if party else organisation_other.strip(),
+                title=title.strip(),
+                diet=diet.strip(),
+                allergies=allergies.strip(),
+                accessibility=accessibility.strip(),
+                unit=unit,
+            )
+            registration.recipient = recipient or registration.recipient
+            registration.status = status
+            registration.consent_at = now
+            registration.joined_at = now
+            registration.cancelled_at = None
+            registration.offer_expires_at = None
+            registration.full_clean(exclude=["token"])
+            registration.save()
+            _after_seat_change(locked, now)
+            _send_after_commit(registration.pk, status)
+    except IntegrityError as error:
+        # Only a simultaneous second registration with the same address gets here.
+        raise ValidationError(_already_registered()) from error
+    return registration
+
+
+def _already_registered() -> str:
+    return _(
+        "Det finns redan en anmälan med den här e-postadressen. Använd länken i "
+        "bekräftelsemejlet för att ändra eller avboka den."
+    )
+
+
+def _new_or_reopened(conference: Conference, email: str) -> Registration:
+    existing = conference.registrations.filter(email__iexact=email).first()
+    if existing is None:
+        return Registration(conference=conference, email=email)
+    if existing.status in ACTIVE:
+        raise ValidationError(_already_registered())
+    return existing  # cancelled earlier: registering again puts them last in line
+
+
+def _fill(registration: Registration, **fields) -> None:
+    for name, value in fields.items():
+        setattr(registration, name, value)
+
+
+def registration_update(
+    *,
+    registration: Registration,
+    name: str,
+    role: str,
+    party=None,
+    organisation_other: str = "",
+    title: str = "",
+    diet: str = "",
+    allergies: str = "",
+    accessibility: str = "",
+    unit=None,
+    actor=None,
+) -> Registration:
+    """The registrant changes their details (not the e-mail address, which identifies them)."""
+    _validate_person(
+        name=name,
+        email=registration.email,
+        consent=True,
+        party=party,
+        organisation_other=organisation_other,
+    )
+    with transaction.atomic(), audit_actor(actor):
+        locked = _locked_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        _check_changeable(locked, registration)
+        if party != registration.party:
+            _check_quota(locked, party, exclude_pk=registration.pk)
+        _fill(
+            registration,
+            name=name.strip(),
+            role=role,
+            party=party,
+            organisation_other="" if party else organisation_other.strip(),
+            title=title.strip(),
+            diet=diet.strip(),
+            allergies=allergies.strip(),
+            accessibility=accessibility.strip(),
+            unit=unit,
+        )
+        registration.full_clean(exclude=["token"])
+        registration.save()
+        _send_after_commit(registration.pk, "andrad")
+    return registration
+
+
+def _check_changeable(conference: Conference, registration: Registration) -> None:
+    if registration.status not in ACTIVE:
+        raise ValidationError(_("Anmälan är redan avbokad."))
+    if conference.status == Conference.Status.INSTALLD:
+        raise ValidationError(_("Konferensen är inställd."))
+    if conference.date and conference.date < timezone.localdate():
+        raise ValidationError(_("Konferensen har redan ägt rum."))
+
+
+def registration_cancel(*, registration: Registration, actor=None) -> Registration:
+    """Cancel a registration; a freed seat is offered to the next person on the waiting list.
+
+    The cancelled person's diet, allergy and accessibility answers are deleted at once: they
+    are no longer needed.
+    """
+    now = timezone.now()
+    with transaction.atomic(), audit_actor(actor):
+        locked = _locked_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        _check_changeable(locked, registration)
+        freed = registration.holds_seat
+        registration.status = S.AVBOKAD
+        registration.cancelled_at = now
+        registration.offer_expires_at = None
+        _fill(registration, **dict.fromkeys(SENSITIVE_FIELDS, ""))
+        registration.save()
+        if freed:
+            _offer_free_seats(locked, now)
+        _after_seat_change(locked, now)
+        _send_after_commit(registration.pk, "avbokad")
+    return registration
+
+
+def registration_accept_offer(*, registration: Registration, actor=None) -> Registration:
+    now = timezone.now()
+    with transaction.atomic(), audit_actor(actor):
+        locked = _locked_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        _check_changeable(locked, registration)
+        if registration.status != S.ERBJUDEN:
+            raise ValidationError(_("Det finns inget erbjudande om plats att tacka ja till."))
+        if registration.offer_expires_at <= now:
+            raise ValidationError(_("Tiden för att tacka ja till platsen har gått ut."))
+        registration.status = S.BEKRAFTAD
+        registration.offer_expires_at = None
+        registration.save()
+        _after_seat_change(locked, now)
+        _send_after_commit(registration.pk, "bekraftad")
+    return registration
+
+
+def _offer_free_seats(conference: Conference, now: dt.datetime) -> list[int]:
+    """Offer every free seat to the next people in line, each for a limited time."""
+    if conference.capacity is None:
+        return []
+    free = conference.capacity - seats_taken(conference)
+    if free <= 0:
+        return []
+    expires = now + dt.timedelta(hours=conference.offer_hours)
+    if conference.starts_at:
+        expires = min(expires, conference.starts_at)
+    if expires <= now:
+        return []
+    waiting = conference.registrations.filter(status=S.VANTELISTA).order_by("joined_at", "id")
+    offered = []
+    for registration in waiting[:free]:
+        registration.status = S.ERBJUDEN
+        registration.offer_expires_at = expires
+        registration.save()
+        offered.append(registration.pk)
+        _send_after_commit(registration.pk, "erbjuden")
+    return offered
+
+
+def offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Lapse the offers whose time ran out and offer the seats to the next in line.
+
+    Idempotent: only offers still open and past their time are touched.
+    """
+    now = now or timezone.now()
+    expired_ids = Registration.objects.filter(
+        status=S.ERBJUDEN, offer_expires_at__lte=now
+    ).values_list("conference_id", flat=True)
+    count = 0
+    for conference_id in sorted(set(expired_ids)):
+        with transaction.atomic(), audit_actor(None):
+            locked = _locked_conference(conference_id)
+            lapsed = list(
+                locked.registrations.select_for_update().filter(
+                    status=S.ERBJUDEN, offer_expires_at__lte=now
+                )
+            )
+            for registration in lapsed:
+                registration.status = S.UTGATT
+                registration.save()
+                _send_after_commit(registration.pk, "utgatt")
+            count += len(lapsed)
+            _offer_free_seats(locked, now)
+            _after_seat_change(locked, now)
+    return count
+
+
+def _after_seat_change(conference: Conference, now: dt.datetime) -> None:
+    """Keep the status fullbokad in step with the seats, and tell the registrar once."""
+    if conference.capacity is None:
+        return
+    full = seats_taken(conference) >= conference.capacity
+    status = conference.status
+    if full and status == Conference.Status.INBJUDAN_SKICKAD:
+        conference.status = Conference.Status.FULLBOKAD
+        conference.save(update_fields=["status"])
+    elif not full and status == Conference.Status.FULLBOKAD:
+        conference.status = Conference.Status.INBJUDAN_SKICKAD
+        conference.save(update_fields=["status"])
+    if full:
+        _notify_capacity_once(conference, now)
+
+
+def _notify_capacity_once(conference: Conference, now: dt.datetime) -> None:
+    claimed = Conference.objects.filter(pk=conference.pk, capacity_notified_at__isnull=True).update(
+        capacity_notified_at=now
+    )
+    if claimed:
+        from conferences.tasks import conference_notify_capacity
+
+        transaction.on_commit(lambda: conference_notify_capacity.delay(conference.pk))
+
+
+def registration_set_attended(*, registration: Registration, attended: bool, actor) -> Registration:
+    """Check a participant in (or out) on the day; attendance may mark checklist items done."""
+    with transaction.atomic(), audit_actor(actor):
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != S.BEKRAFTAD:
+            raise ValidationError(_("Bara bekräftade deltagare kan markeras som närvarande."))
+        if registration.attended == attended:
+            return registration
+        registration.attended = attended
+        registration.attended_at = timezone.now() if attended else None
+        registration.save()
+        if attended:
+            evidence_link.attendance_recorded(registration=registration, actor=actor)
+    return registration
