@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class EscalationConfig(AppConfig):
     name = "escalation"
     verbose_name = _("Eskalering")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from escalation import models
+
+        auditlog.register(models.LadderStep, exclude_fields=["rules", "cases", "periods"])
+        auditlog.register(models.HandlerRule)
+        auditlog.register(models.Case, exclude_fields=["events", "handler_links", "periods"])
+        auditlog.register(models.CaseStepPeriod, exclude_fields=["handlers"])
+        auditlog.register(models.CaseEvent)

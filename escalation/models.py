@@ -1,1 +1,383 @@
+"""The escalation ladder (eskaleringstrappan) and its cases (domain.md §4).
 
+The ladder is configuration data: ordered steps with a handling body, handler rules and a time
+limit. A case snapshots the step it enters (``CaseStepPeriod``), so editing the ladder never
+rewrites the history of an existing case.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+from escalation.validators import validate_no_personal_number
+
+NO_PII = [validate_no_personal_number]
+
+
+class TimeUnit(models.TextChoices):
+    DAYS = "dagar", _("kalenderdagar")
+    WORKING_DAYS = "arbetsdagar", _("arbetsdagar")
+
+
+class LadderStep(models.Model):
+    """One step of the ladder. ``order`` 1 is where every case starts."""
+
+    order = models.PositiveSmallIntegerField(_("steg"), unique=True)
+    name = models.CharField(_("namn"), max_length=200, validators=NO_PII)
+    description = models.TextField(_("beskrivning"), blank=True, validators=NO_PII)
+    body = models.ForeignKey(
+        "agreements.JointBody",
+        verbose_name=_("hanterande organ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ladder_steps",
+    )
+    body_text = models.CharField(
+        _("hanterande organ (fritext)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Används när organet inte finns bland de gemensamma organen."),
+    )
+    time_limit = models.IntegerField(
+        _("tidsgräns"),
+        validators=[MinValueValidator(1, _("Tidsgränsen måste vara minst 1."))],
+    )
+    time_unit = models.CharField(
+        _("tidsenhet"), max_length=20, choices=TimeUnit, default=TimeUnit.DAYS
+    )
+    warning_percent = models.PositiveSmallIntegerField(
+        _("varning vid (% av tidsgränsen)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    is_provisional = models.BooleanField(
+        _("preliminär"),
+        default=True,
+        help_text=_("Preliminär – ska stämmas av mot det undertecknade avtalet."),
+    )
+
+    class Meta:
+        verbose_name = _("steg i eskaleringstrappan")
+        verbose_name_plural = _("steg i eskaleringstrappan")
+        ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(time_limit__gt=0), name="ladderstep_time_limit_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(warning_percent__gte=1, warning_percent__lte=100),
+                name="ladderstep_warning_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    @property
+    def body_name(self) -> str:
+        if self.body_id:
+            return self.body.name
+        return self.body_text
+
+    @property
+    def limit_label(self) -> str:
+        return f"{self.time_limit} {self.get_time_unit_display()}"
+
+
+class HandlerRule(models.Model):
+    """Who handles a step: named users, a role in the involved parties, in the delregion,
+    county-wide, or the leads of the involved units."""
+
+    class Kind(models.TextChoices):
+        USER = "anvandare", _("Namngiven användare")
+        PARTY_ROLE = "part", _("Roll hos de inblandade parterna")
+        DELREGION_ROLE = "delregion", _("Roll inom delregionen")
+        COUNTY_ROLE = "lanet", _("Roll i hela länet")
+        UNIT_LEADS = "enheter", _("Implementeringsansvariga för de inblandade enheterna")
+        FORVALTNING_LEADS = (
+            "forvaltningar",
+            _("Implementeringsansvariga för de inblandade enheternas förvaltningar"),
+        )
+
+    step = models.ForeignKey(
+        LadderStep, verbose_name=_("steg"), on_delete=models.CASCADE, related_name="rules"
+    )
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("roll"), max_length=30, choices=Role, blank=True)
+
+    class Meta:
+        verbose_name = _("hanterarregel")
+        verbose_name_plural = _("hanterarregler")
+        ordering = ["step__order", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="anvandare", user__isnull=False, role="")
+                    | models.Q(kind__in=["enheter", "forvaltningar"], user__isnull=True, role="")
+                    | (
+                        models.Q(kind__in=["part", "delregion", "lanet"], user__isnull=True)
+                        & ~models.Q(role="")
+                    )
+                ),
+                name="handlerrule_fields_match_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.USER:
+            return f"{self.user}"
+        if self.kind in (self.Kind.UNIT_LEADS, self.Kind.FORVALTNING_LEADS):
+            return str(self.get_kind_display())
+        return f"{self.get_role_display()} – {self.get_kind_display().lower()}"
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        AVVIKELSE = "avvikelse", _("Avvikelse i samverkan")
+        TOLKNING = "tolkning", _("Oenighet om tolkning av avtal")
+        TVIST = "tvist", _("Tvist")
+
+    class Status(models.TextChoices):
+        OPEN = "oppen", _("Öppen")
+        ESCALATED = "eskalerad", _("Eskalerad")
+        RESOLVED = "lost", _("Löst")
+        CLOSED = "avslutad", _("Avslutad")
+
+    ACTIVE = (Status.OPEN, Status.ESCALATED)
+
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind)
+    title = models.CharField(_("rubrik"), max_length=200, validators=NO_PII)
+    description = models.TextField(_("beskrivning (avidentifierad)"), validators=NO_PII)
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        verbose_name=_("överenskommelse"),
+        on_delete=models.PROTECT,
+        related_name="escalation_cases",
+    )
+    reporting_party = models.ForeignKey(
+        "agreements.Party",
+        verbose_name=_("anmälande part"),
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    reporting_unit = models.ForeignKey(
+        "implementation.Unit",
+        verbose_name=_("anmälande enhet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_cases",
+    )
+    receiving_party = models.ForeignKey(
+        "agreements.Party",
+        verbose_name=_("mottagande part"),
+        on_delete=models.PROTECT,
+        related_name="received_cases",
+    )
+    receiving_unit = models.ForeignKey(
+        "implementation.Unit",
+        verbose_name=_("mottagande enhet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_cases",
+    )
+    delregion = models.ForeignKey(
+        "agreements.Delregion",
+        verbose_name=_("delregion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalation_cases",
+    )
+    is_systemic = models.BooleanField(_("systemfel"), default=False)
+    diarienummer = models.CharField(_("diarienummer"), max_length=60, blank=True)
+    current_step = models.ForeignKey(
+        LadderStep,
+        verbose_name=_("aktuellt steg"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    step_order = models.PositiveSmallIntegerField(_("stegnummer"))
+    step_started_on = models.DateField(_("steget påbörjat"))
+    step_warning_on = models.DateField(_("varning från"))
+    step_deadline = models.DateField(_("tidsgräns för steget"))
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
+    outcome = models.TextField(_("utfall"), blank=True, validators=NO_PII)
+    decision = models.TextField(_("beslut"), blank=True, validators=NO_PII)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("öppnat av"),
+        on_delete=models.PROTECT,
+        related_name="opened_cases",
+    )
+    opened_at = models.DateTimeField(_("öppnat"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("löst"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demodata"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["step_deadline", "pk"]
+        indexes = [
+            models.Index(fields=["status", "step_deadline"]),
+            models.Index(fields=["reporting_party", "status"]),
+            models.Index(fields=["receiving_party", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reporting_party=models.F("receiving_party")),
+                name="case_parties_differ",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"ESK-{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class CaseStepPeriod(models.Model):
+    """A case's time on one step, with the step as it was when the case entered it."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="periods"
+    )
+    step = models.ForeignKey(
+        LadderStep,
+        verbose_name=_("steg"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="periods",
+    )
+    step_order = models.PositiveSmallIntegerField(_("stegnummer"))
+    step_name = models.CharField(_("steg"), max_length=200)
+    body_name = models.CharField(_("hanterande organ"), max_length=200, blank=True)
+    time_limit = models.PositiveSmallIntegerField(_("tidsgräns"))
+    time_unit = models.CharField(_("tidsenhet"), max_length=20, choices=TimeUnit)
+    started_at = models.DateTimeField(_("påbörjat"))
+    started_on = models.DateField(_("påbörjat datum"))
+    warning_on = models.DateField(_("varning från"))
+    deadline = models.DateField(_("tidsgräns"))
+    ended_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+    handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handläggare"),
+        through="CaseHandler",
+        related_name="handled_periods",
+    )
+
+    class Meta:
+        verbose_name = _("period på ett steg")
+        verbose_name_plural = _("perioder på steg")
+        ordering = ["case", "started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="casestepperiod_one_current_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.step_order}. {self.step_name}"
+
+    def days_spent(self, now=None) -> int:
+        end = self.ended_at or now or timezone.now()
+        return max(0, (end - self.started_at).days)
+
+    @property
+    def limit_label(self) -> str:
+        return f"{self.time_limit} {self.get_time_unit_display()}"
+
+
+class CaseHandler(models.Model):
+    """A user who handles a case on one step (resolved from the step's rules on entry)."""
+
+    period = models.ForeignKey(CaseStepPeriod, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handler_links")
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handläggare")
+        verbose_name_plural = _("handläggare")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "user"], name="casehandler_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.period_id}"
+
+
+class CaseEvent(models.Model):
+    """One entry on a case's timeline."""
+
+    class Kind(models.TextChoices):
+        OPENED = "oppnat", _("Öppnat")
+        COMMENT = "kommentar", _("Kommentar")
+        ESCALATED = "eskalerat", _("Eskalerat")
+        RESOLVED = "lost", _("Löst")
+        REOPENED = "aterupptaget", _("Återupptaget")
+        CLOSED = "avslutat", _("Avslutat")
+        UPDATED = "andrat", _("Uppgifter ändrade")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("händelse"), max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("av"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tid"), default=timezone.now)
+    text = models.TextField(_("text"), blank=True, validators=NO_PII)
+    step_name = models.CharField(_("steg"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_kind_display()}"
+
+
+class CalendarToken(models.Model):
+    """A user's private calendar-feed token. Regenerating it revokes the old address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="escalation_calendar"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kalenderadress")
+        verbose_name_plural = _("kalenderadresser")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

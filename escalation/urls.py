@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from escalation import views
 
 app_name = "escalation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("arenden/", views.case_list, name="list"),
+    path("arenden/export.<str:fmt>", views.export, name="export"),
+    path("arenden/nytt/", views.case_create, name="create"),
+    path("arenden/<int:pk>/", views.case_detail, name="detail"),
+    path("arenden/<int:pk>/kommentera/", views.case_comment, name="comment"),
+    path("arenden/<int:pk>/eskalera/", views.case_escalate, name="escalate"),
+    path("arenden/<int:pk>/los/", views.case_resolve, name="resolve"),
+    path("arenden/<int:pk>/ateruppta/", views.case_reopen, name="reopen"),
+    path("arenden/<int:pk>/avsluta/", views.case_close, name="close"),
+    path("arenden/<int:pk>/uppgifter/", views.case_details, name="details"),
+    path("trappan/", views.ladder, name="ladder"),
+    path("trappan/nytt-steg/", views.ladder_step_edit, name="step_create"),
+    path("trappan/steg/<int:pk>/", views.ladder_step_edit, name="step_edit"),
+    path("trappan/steg/<int:pk>/regler/", views.handler_rule_add, name="rule_add"),
+    path("trappan/regler/<int:pk>/ta-bort/", views.handler_rule_remove, name="rule_remove"),
+    path("kalender/", views.calendar, name="calendar"),
+    path("kalender/<str:token>.ics", views.calendar_feed, name="feed"),
+]

@@ -1,0 +1,287 @@
+"""Forms: validation and layout only. The services hold the rules."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from agreements.models import Agreement, Delregion, Party
+from core.roles import Role
+from escalation.models import Case, HandlerRule, LadderStep
+from escalation.selectors import CaseFilters
+from escalation.validators import validate_no_personal_number
+from implementation.models import Unit
+
+DEIDENTIFY = _(
+    "Skriv inga patientuppgifter: inga namn, personnummer eller samordningsnummer, och inget "
+    "som tillsammans kan peka ut en person. Beskriv händelsen avidentifierat."
+)
+
+
+def _helper(label, *, method="post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    if label:
+        helper.add_input(Submit("submit", label))
+    return helper
+
+
+class UnitSelect(forms.Select):
+    """Options carry their party, so the page can show only the chosen party's units."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-party"] = str(instance.party_id)
+        return option
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    widget = UnitSelect
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.party.name})"
+
+
+class CaseOpenForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "agreement",
+            "reporting_party",
+            "reporting_unit",
+            "receiving_party",
+            "receiving_unit",
+            "is_systemic",
+            "diarienummer",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "description": DEIDENTIFY,
+            "is_systemic": _(
+                "Markera om felet beror på rutiner eller system, inte ett enskilt misstag."
+            ),
+            "diarienummer": _("Om ärendet är registrerat hos någon av parterna."),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = Party.objects.agreement_parties().order_by("kind", "name")
+        self.fields["agreement"].queryset = Agreement.objects.filter(
+            generation=Agreement.Generation.NEW
+        ).order_by("order")
+        self.fields["receiving_party"].queryset = parties
+        units = Unit.objects.select_related("party").filter(party__in=parties)
+        units = units.order_by("party__name", "name")
+        for name in ("reporting_unit", "receiving_unit"):
+            self.fields[name] = UnitChoiceField(
+                queryset=units,
+                required=False,
+                label=self.fields[name].label,
+                help_text=_("Frivilligt. Enhetens implementeringsansvariga hanterar steg 1."),
+            )
+        from escalation.permissions import may_report_for_any_party
+
+        if may_report_for_any_party(user):
+            self.fields["reporting_party"].queryset = parties
+        else:
+            self.fields["reporting_party"].queryset = parties.filter(pk=user.party_id)
+            self.fields["reporting_party"].initial = user.party_id
+            self.fields["reporting_party"].disabled = True
+        self.fields["kind"].choices = [("", _("Välj typ"))] + list(Case.Kind.choices)
+        for name in ("title", "description", "diarienummer"):
+            self.fields[name].validators.append(validate_no_personal_number)
+        self.helper = _helper(_("Öppna ärendet"))
+        self.helper.attrs = {"novalidate": ""}
+
+    def clean(self):
+        data = super().clean()
+        rep, rec = data.get("reporting_party"), data.get("receiving_party")
+        if rep and rec and rep == rec:
+            self.add_error("receiving_party", _("Välj en annan part än den anmälande."))
+        for unit_field, party in (("reporting_unit", rep), ("receiving_unit", rec)):
+            unit = data.get(unit_field)
+            if unit and party and unit.party_id != party.pk:
+                self.add_error(unit_field, _("Enheten hör inte till den valda parten."))
+        return data
+
+    def _post_clean(self):
+        # The case is built by case_open, which also runs full_clean(); here only the fields.
+        pass
+
+
+class TextActionForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        validators=[validate_no_personal_number],
+    )
+
+    label = ""
+    help = ""
+    required_message = ""
+    submit = ""
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["text"]
+        field.label = self.label
+        field.help_text = self.help or DEIDENTIFY
+        field.required = required
+        field.error_messages["required"] = self.required_message
+        self.helper = _helper(self.submit)
+
+
+class CommentForm(TextActionForm):
+    label = _("Kommentar")
+    required_message = _("Skriv en kommentar.")
+    submit = _("Lägg till kommentaren")
+
+
+class EscalateForm(TextActionForm):
+    label = _("Skäl till eskaleringen")
+    required_message = _("Ange varför ärendet eskaleras.")
+    submit = _("Eskalera till nästa steg")
+    step = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReopenForm(TextActionForm):
+    label = _("Skäl till att ärendet återupptas")
+    required_message = _("Ange varför ärendet återupptas.")
+    submit = _("Återuppta ärendet")
+
+
+class CloseForm(TextActionForm):
+    label = _("Skäl (krävs om ärendet inte är löst)")
+    required_message = _("Ange varför ärendet avslutas utan att ha lösts.")
+    submit = _("Avsluta ärendet")
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Utfall"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        validators=[validate_no_personal_number],
+        error_messages={"required": _("Beskriv utfallet innan ärendet markeras som löst.")},
+        help_text=DEIDENTIFY,
+    )
+    decision = forms.CharField(
+        label=_("Beslut (frivilligt)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        required=False,
+        validators=[validate_no_personal_number],
+        help_text=_("Det beslut som fattades, om något, t.ex. av styrgruppen eller SRO."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Markera som löst"))
+
+
+class DetailsForm(forms.Form):
+    diarienummer = forms.CharField(label=_("Diarienummer"), max_length=60, required=False)
+    is_systemic = forms.BooleanField(label=_("Systemfel"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Spara uppgifterna"))
+
+
+class CaseFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Typ"), required=False)
+    agreement = forms.ModelChoiceField(
+        label=_("Överenskommelse"), required=False, queryset=Agreement.objects.none()
+    )
+    party = forms.ModelChoiceField(label=_("Part"), required=False, queryset=Party.objects.none())
+    delregion = forms.ModelChoiceField(
+        label=_("Delregion"), required=False, queryset=Delregion.objects.all()
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    step = forms.ModelChoiceField(
+        label=_("Steg"), required=False, queryset=LadderStep.objects.order_by("order")
+    )
+    active = forms.BooleanField(label=_("Bara pågående"), required=False)
+    overdue = forms.BooleanField(label=_("Bara försenade"), required=False)
+    mine = forms.BooleanField(label=_("Bara de jag hanterar"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Alla"))]
+        self.fields["kind"].choices = everything + list(Case.Kind.choices)
+        self.fields["status"].choices = everything + list(Case.Status.choices)
+        self.fields["agreement"].queryset = Agreement.objects.filter(
+            generation=Agreement.Generation.NEW
+        ).order_by("order")
+        self.fields["party"].queryset = Party.objects.agreement_parties().order_by("kind", "name")
+        for name in ("agreement", "party", "delregion", "step"):
+            self.fields[name].empty_label = _("Alla")
+        for field in self.fields.values():
+            checkbox = isinstance(field.widget, forms.CheckboxInput)
+            field.widget.attrs["class"] = "form-check-input" if checkbox else "form-select"
+
+    def filters(self) -> CaseFilters:
+        if not self.is_valid():
+            return CaseFilters()
+        data = self.cleaned_data
+        return CaseFilters(
+            kind=data["kind"],
+            agreement=data["agreement"].pk if data["agreement"] else None,
+            party=data["party"].pk if data["party"] else None,
+            delregion=data["delregion"].pk if data["delregion"] else None,
+            status=data["status"],
+            step=data["step"].pk if data["step"] else None,
+            overdue=data["overdue"],
+            active_only=data["active"],
+            handled_by_me=data["mine"],
+        )
+
+
+class LadderStepForm(forms.ModelForm):
+    class Meta:
+        model = LadderStep
+        fields = [
+            "order",
+            "name",
+            "description",
+            "body",
+            "body_text",
+            "time_limit",
+            "time_unit",
+            "warning_percent",
+            "is_provisional",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "time_limit": _(
+                "Ändringen gäller ärenden som når steget efter ändringen; pågående ärenden "
+                "behåller sin tidsgräns."
+            )
+        }
+        error_messages = {"order": {"unique": _("Det finns redan ett steg med det numret.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_limit"].min_value = None  # our own Swedish message, not the browser's
+        self.fields["time_limit"].widget.attrs.pop("min", None)
+        self.helper = _helper(_("Spara steget"))
+
+
+class HandlerRuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Vem hanterar"), choices=HandlerRule.Kind.choices)
+    role = forms.ChoiceField(label=_("Roll"), required=False)
+    user = forms.ModelChoiceField(
+        label=_("Användare"), required=False, queryset=User.objects.none()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "–")] + list(Role.choices)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).select_related("party")
+        self.helper = _helper(_("Lägg till regeln"))

@@ -1,0 +1,378 @@
+"""Every non-trivial read of the escalation app, with bounded query counts.
+
+:func:`cases_visible_to` is the one rule for who sees a case; lists, counts, exports, the
+calendar feed and the detail page all start from it.
+"""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from core.roles import Role, has_role
+from escalation.models import Case, CaseEvent, CaseHandler, CaseStepPeriod, LadderStep
+
+COLUMN_LIMIT = 25  # cases drawn per ladder column; the rest are in the list view
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases ``user`` may see: the two involved parties, the handlers of every step the
+    case has reached, Styrgrupp and Förvaltare. Everyone else sees nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    if has_role(user, Role.FORVALTARE, Role.STYRGRUPP):
+        return Case.objects.all()
+    handled = CaseHandler.objects.filter(case=OuterRef("pk"), user=user)
+    query = Q(Exists(handled))
+    if user.party_id:
+        query |= Q(reporting_party_id=user.party_id) | Q(receiving_party_id=user.party_id)
+    return Case.objects.filter(query)
+
+
+def case_detail(*, user, pk: int) -> Case | None:
+    """The case with everything its page shows, or None if ``user`` may not see it."""
+    periods = CaseStepPeriod.objects.order_by("started_at", "pk").prefetch_related(
+        Prefetch("handlers", queryset=_user_queryset())
+    )
+    events = CaseEvent.objects.select_related("actor").order_by("created_at", "pk")
+    return (
+        cases_visible_to(user)
+        .select_related(
+            "agreement",
+            "reporting_party",
+            "receiving_party",
+            "reporting_unit",
+            "receiving_unit",
+            "delregion",
+            "current_step__body",
+            "opened_by",
+        )
+        .prefetch_related(
+            Prefetch("periods", queryset=periods), Prefetch("events", queryset=events)
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _user_queryset():
+    from accounts.models import User
+
+    return User.objects.select_related("party").order_by("first_name", "last_name")
+
+
+def current_handler_ids(case: Case) -> set[int]:
+    """Handlers of the step the case stands on (uses the prefetched periods)."""
+    current = [p for p in case.periods.all() if p.ended_at is None]
+    return {u.pk for p in current for u in p.handlers.all()}
+
+
+# --- filters and lists --------------------------------------------------------------------
+@dataclass
+class CaseFilters:
+    kind: str = ""
+    agreement: int | None = None
+    party: int | None = None
+    delregion: int | None = None
+    status: str = ""
+    step: int | None = None
+    overdue: bool = False
+    active_only: bool = False
+    handled_by_me: bool = False
+
+
+def _apply(qs: QuerySet[Case], filters: CaseFilters, user, today: dt.date) -> QuerySet[Case]:
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.agreement:
+        qs = qs.filter(agreement_id=filters.agreement)
+    if filters.party:
+        qs = qs.filter(Q(reporting_party_id=filters.party) | Q(receiving_party_id=filters.party))
+    if filters.delregion:
+        qs = qs.filter(delregion_id=filters.delregion)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.step:
+        qs = qs.filter(current_step_id=filters.step)
+    if filters.active_only:
+        qs = qs.filter(status__in=Case.ACTIVE)
+    if filters.overdue:
+        qs = qs.filter(status__in=Case.ACTIVE, step_deadline__lt=today)
+    if filters.handled_by_me:
+        periods = CaseStepPeriod.objects.filter(ended_at__isnull=True, case=OuterRef("case_id"))
+        mine = CaseHandler.objects.filter(
+            case=OuterRef("pk"), user=user, period__in=periods.values("pk")
+        )
+        qs = qs.filter(Exists(mine))
+    return qs
+
+
+def case_list(*, user, filters: CaseFilters | None = None, today: dt.date | None = None):
+    """The visible cases matching the filters, with what a row shows."""
+    today = today or timezone.localdate()
+    qs = _apply(cases_visible_to(user), filters or CaseFilters(), user, today)
+    return qs.select_related(
+        "agreement",
+        "reporting_party",
+        "receiving_party",
+        "delregion",
+        "current_step",
+    ).order_by("step_deadline", "pk")
+
+
+def deadline_state(case: Case, today: dt.date) -> str:
+    """ "overdue", "warning" or "" for an active case; "" for the others."""
+    if case.status not in Case.ACTIVE:
+        return ""
+    if case.step_deadline < today:
+        return "overdue"
+    if case.step_warning_on <= today:
+        return "warning"
+    return ""
+
+
+def decorate(cases, today: dt.date) -> list[Case]:
+    """Add what the templates show: deadline state, age in days, days left."""
+    rows = list(cases)
+    for case in rows:
+        case.deadline_state = deadline_state(case, today)
+        case.age_days = (today - timezone.localdate(case.opened_at)).days
+        case.days_left = (case.step_deadline - today).days
+    return rows
+
+
+@dataclass
+class Column:
+    step: LadderStep
+    cases: list[Case] = field(default_factory=list)
+    total: int = 0
+    overdue: int = 0
+    warning: int = 0
+
+    @property
+    def hidden(self) -> int:
+        return max(0, self.total - len(self.cases))
+
+
+def ladder_overview(
+    *, user, filters: CaseFilters | None = None, today: dt.date | None = None
+) -> list[Column]:
+    """The ladder as columns, each with the first ``COLUMN_LIMIT`` cases by deadline and the
+    counts of all of them. Three queries whatever the number of cases."""
+    today = today or timezone.localdate()
+    filters = filters or CaseFilters()
+    steps = list(LadderStep.objects.select_related("body").order_by("order"))
+    columns = {step.pk: Column(step=step) for step in steps}
+    base = _apply(cases_visible_to(user), filters, user, today)
+    if not filters.status:
+        base = base.filter(status__in=Case.ACTIVE)
+    counts = base.values("current_step_id").annotate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(status__in=Case.ACTIVE, step_deadline__lt=today)),
+        warning=Count(
+            "pk",
+            filter=Q(status__in=Case.ACTIVE, step_deadline__gte=today, step_warning_on__lte=today),
+        ),
+    )
+    for row in counts.order_by():
+        column = columns.get(row["current_step_id"])
+        if column:
+            column.total, column.overdue, column.warning = (
+                row["total"],
+                row["overdue"],
+                row["warning"],
+            )
+    ranked = (
+        base.select_related("reporting_party", "receiving_party", "agreement")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("current_step_id")],
+                order_by=[F("step_deadline").asc(), F("pk").asc()],
+                output_field=IntegerField(),
+            )
+        )
+        .filter(rank__lte=COLUMN_LIMIT)
+        .order_by("step_deadline", "pk")
+    )
+    for case in decorate(ranked, today):
+        if case.current_step_id in columns:
+            columns[case.current_step_id].cases.append(case)
+    return list(columns.values())
+
+
+def case_export_rows(*, user, filters: CaseFilters | None = None, today=None):
+    """Rows for the XLSX/CSV export of what the user may see (one query)."""
+    today = today or timezone.localdate()
+    headers = [
+        "Ärende",
+        "Diarienummer",
+        "Typ",
+        "Rubrik",
+        "Överenskommelse",
+        "Anmälande part",
+        "Anmälande enhet",
+        "Mottagande part",
+        "Mottagande enhet",
+        "Delregion",
+        "Steg",
+        "Status",
+        "Steget påbörjat",
+        "Tidsgräns",
+        "Försenat",
+        "Öppnat",
+        "Ålder (dagar)",
+        "Systemfel",
+        "Utfall",
+        "Beslut",
+    ]
+    qs = case_list(user=user, filters=filters, today=today).select_related(
+        "reporting_unit", "receiving_unit"
+    )
+    rows = []
+    for case in decorate(qs, today):
+        rows.append(
+            [
+                case.reference,
+                case.diarienummer,
+                case.get_kind_display(),
+                case.title,
+                str(case.agreement),
+                str(case.reporting_party),
+                str(case.reporting_unit or ""),
+                str(case.receiving_party),
+                str(case.receiving_unit or ""),
+                str(case.delregion or ""),
+                f"{case.step_order}. {case.current_step.name}",
+                case.get_status_display(),
+                case.step_started_on,
+                case.step_deadline,
+                case.deadline_state == "overdue",
+                case.opened_at,
+                case.age_days,
+                case.is_systemic,
+                case.outcome,
+                case.decision,
+            ]
+        )
+    return headers, rows
+
+
+def calendar_cases_for(user) -> QuerySet[Case]:
+    """Active cases whose current step ``user`` handles (for the calendar feed)."""
+    mine = CaseHandler.objects.filter(case=OuterRef("pk"), user=user, period__ended_at__isnull=True)
+    return (
+        Case.objects.filter(status__in=Case.ACTIVE)
+        .filter(Exists(mine))
+        .select_related("reporting_party", "receiving_party", "current_step")
+        .order_by("step_deadline", "pk")
+    )
+
+
+# --- figures for the dashboard ------------------------------------------------------------
+def _all_cases(cases: QuerySet[Case] | None) -> QuerySet[Case]:
+    return Case.objects.all() if cases is None else cases
+
+
+def cases_per_step_and_status(*, cases: QuerySet[Case] | None = None) -> dict:
+    """{step order: {status: count}} over the given cases (default: all)."""
+    result: dict[int, dict[str, int]] = {}
+    rows = _all_cases(cases).values("step_order", "status").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        result.setdefault(row["step_order"], {})[row["status"]] = row["n"]
+    return result
+
+
+def median_days_per_step(*, cases: QuerySet[Case] | None = None, now=None) -> dict[int, float]:
+    """Median days a case spends on each step (ongoing periods count up to now)."""
+    now = now or timezone.now()
+    periods = CaseStepPeriod.objects.filter(case__in=_all_cases(cases)).values_list(
+        "step_order", "started_at", "ended_at"
+    )
+    spent: dict[int, list[float]] = {}
+    for order, started, ended in periods:
+        spent.setdefault(order, []).append(((ended or now) - started).total_seconds() / 86400)
+    return {order: round(statistics.median(days), 1) for order, days in sorted(spent.items())}
+
+
+def share_resolved_at_first_step(*, cases: QuerySet[Case] | None = None) -> float | None:
+    """Of the cases resolved (or closed after resolution), the share never escalated."""
+    resolved = _all_cases(cases).filter(
+        Q(status=Case.Status.RESOLVED) | Q(status=Case.Status.CLOSED, outcome__gt="")
+    )
+    numbers = resolved.aggregate(
+        total=Count("pk"), first=Count("pk", filter=Q(step_order=_first_order()))
+    )
+    if not numbers["total"]:
+        return None
+    return numbers["first"] / numbers["total"]
+
+
+def _first_order() -> int:
+    return LadderStep.objects.order_by("order").values_list("order", flat=True).first() or 1
+
+
+def cases_per_agreement(*, cases: QuerySet[Case] | None = None) -> list[dict]:
+    return list(
+        _all_cases(cases)
+        .values("agreement_id", "agreement__short_title")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status__in=Case.ACTIVE)),
+            systemic=Count("pk", filter=Q(is_systemic=True)),
+        )
+        .order_by("agreement__short_title")
+    )
+
+
+def cases_per_delregion(*, cases: QuerySet[Case] | None = None) -> list[dict]:
+    return list(
+        _all_cases(cases)
+        .values("delregion_id", "delregion__name")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status__in=Case.ACTIVE)),
+            systemic=Count("pk", filter=Q(is_systemic=True)),
+        )
+        .order_by("delregion__name")
+    )
+
+
+def systemic_fault_count(*, cases: QuerySet[Case] | None = None) -> int:
+    return _all_cases(cases).filter(is_systemic=True).count()
+
+
+def activity_since(*, since: dt.datetime, cases: QuerySet[Case] | None = None) -> dict[str, int]:
+    """How many cases were opened, escalated, resolved, reopened and closed since ``since``."""
+    kinds = {
+        "opened": CaseEvent.Kind.OPENED,
+        "escalated": CaseEvent.Kind.ESCALATED,
+        "resolved": CaseEvent.Kind.RESOLVED,
+        "reopened": CaseEvent.Kind.REOPENED,
+        "closed": CaseEvent.Kind.CLOSED,
+    }
+    numbers = CaseEvent.objects.filter(case__in=_all_cases(cases), created_at__gte=since).aggregate(
+        **{name: Count("case_id", distinct=True, filter=Q(kind=k)) for name, k in kinds.items()}
+    )
+    return {name: numbers[name] or 0 for name in kinds}
+
+
+def ladder_with_rules() -> list[LadderStep]:
+    return list(
+        LadderStep.objects.select_related("body")
+        .prefetch_related("rules__user__party")
+        .order_by("order")
+    )

@@ -1,0 +1,353 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from escalation import services
+from escalation.models import Case, CaseEvent, CaseHandler, CaseStepPeriod, HandlerRule, LadderStep
+from escalation.services import TransitionError
+from implementation.models import UnitMembership
+
+from .conftest import START
+
+pytestmark = pytest.mark.django_db
+
+
+def _handlers(case) -> set[str]:
+    period = CaseStepPeriod.objects.get(case=case, ended_at__isnull=True)
+    return set(CaseHandler.objects.filter(period=period).values_list("user__username", flat=True))
+
+
+@time_machine.travel(START, tick=False)
+def test_open_puts_the_case_on_step_1_with_a_60_day_deadline(open_case, boras_lead, parties):
+    case = open_case()
+    assert case.status == Case.Status.OPEN
+    assert case.step_order == 1 and case.current_step.name == "Verksamhetsnivå"
+    assert case.step_started_on == dt.date(2026, 11, 2)
+    # 60 days → Fri 1 Jan 2027 (nyårsdagen) → Mon 4 Jan 2027
+    assert case.step_deadline == dt.date(2027, 1, 4)
+    assert case.delregion.slug == "sodra-alvsborg"  # Borås's delregion
+    event = case.events.get()
+    assert (event.kind, event.actor) == (CaseEvent.Kind.OPENED, boras_lead)
+    period = case.periods.get()
+    assert (period.step_name, period.time_limit, period.deadline) == (
+        "Verksamhetsnivå",
+        60,
+        dt.date(2027, 1, 4),
+    )
+    entry = LogEntry.objects.get_for_object(case).get()
+    assert entry.actor == boras_lead and entry.action == LogEntry.Action.CREATE
+
+
+def test_step_1_handlers_are_the_leads_of_the_involved_units(
+    open_case, units, make_user, parties, mailbox, django_capture_on_commit_callbacks
+):
+    sara = make_user(
+        username="t-sara", role="implementeringsansvarig", party=parties["vgr"], email="s@x.se"
+    )
+    UnitMembership.objects.create(unit=units["sahlgrenska"], user=sara, role="lead")
+    with django_capture_on_commit_callbacks(execute=True):
+        case = open_case(receiving_unit=units["sahlgrenska"])
+    assert _handlers(case) == {"t-sara"}
+    assert [m.to for m in mailbox] == [["s@x.se"]]
+    assert "ESK-" in mailbox[0].subject and "Verksamhetsnivå" in mailbox[0].subject
+
+
+def test_escalate_moves_to_the_next_step_and_tells_its_handlers(
+    open_case, boras_lead, make_user, parties, mailbox, django_capture_on_commit_callbacks
+):
+    styrgrupp = make_user(username="t-sg", role="styrgrupp", party=parties["vgr"], email="sg@x.se")
+    with time_machine.travel(START, tick=False):
+        case = open_case()
+    with time_machine.travel(START + dt.timedelta(days=10), tick=False):
+        for reason in ("Ingen enighet.", "Berör flera förvaltningar."):
+            case = services.case_escalate(case=case, actor=boras_lead, reason=reason)
+        assert case.step_order == 3
+        with django_capture_on_commit_callbacks(execute=True):
+            case = services.case_escalate(case=case, actor=boras_lead, reason="Delregionen oenig.")
+    assert case.status == Case.Status.ESCALATED
+    assert case.step_order == 4
+    assert case.step_started_on == dt.date(2026, 11, 12)
+    assert case.step_deadline == dt.date(2026, 12, 14)  # 30 days → Sat 12 Dec → Mon 14 Dec
+    assert _handlers(case) == {"t-sg"}
+    assert [m.to for m in mailbox] == [["sg@x.se"]]
+    assert styrgrupp.email in mailbox[0].to
+    periods = list(case.periods.order_by("started_at", "pk"))
+    assert [p.step_order for p in periods] == [1, 2, 3, 4]
+    assert periods[0].ended_at is not None and periods[-1].ended_at is None
+    assert periods[0].days_spent() == 10
+    kinds = list(case.events.values_list("kind", "text"))
+    assert kinds[-1] == (CaseEvent.Kind.ESCALATED, "Delregionen oenig.")
+    entry = LogEntry.objects.get_for_object(case).filter(action=LogEntry.Action.UPDATE).first()
+    assert entry.actor == boras_lead
+    assert (
+        entry.changes_dict["status"] == ["Öppen", "Eskalerad"] or "step_order" in entry.changes_dict
+    )
+
+
+def test_notification_task_sends_each_handler_once(open_case, make_user, parties, mailbox):
+    from escalation.tasks import notify_step_handlers
+
+    make_user(username="t-sg", role="styrgrupp", party=parties["vgr"], email="sg@x.se")
+    case = open_case()
+    for reason in ("a", "b", "c"):
+        case = services.case_escalate(case=case, actor=case.opened_by, reason=reason)
+    period = case.periods.get(ended_at__isnull=True)
+    mailbox.clear()
+    assert notify_step_handlers(case.pk, period.pk) == 1
+    assert notify_step_handlers(case.pk, period.pk) == 0  # a second run sends nothing
+    assert len(mailbox) == 1
+
+
+def test_escalation_needs_a_reason_and_changes_nothing_without(open_case, boras_lead):
+    case = open_case()
+    with pytest.raises(ValidationError) as error:
+        services.case_escalate(case=case, actor=boras_lead, reason="  ")
+    assert "reason" in error.value.message_dict
+    case.refresh_from_db()
+    assert case.step_order == 1 and case.periods.count() == 1 and case.events.count() == 1
+
+
+def test_escalating_past_the_top_is_refused(open_case, boras_lead):
+    case = open_case()
+    for _ in range(4):
+        case = services.case_escalate(case=case, actor=boras_lead, reason="Vidare.")
+    assert case.step_order == 5
+    with pytest.raises(TransitionError, match="högsta steg"):
+        services.case_escalate(case=case, actor=boras_lead, reason="Vidare.")
+
+
+def test_a_stale_or_tampered_step_is_refused(open_case, boras_lead):
+    case = open_case()
+    other = LadderStep.objects.get(order=3)
+    with pytest.raises(TransitionError, match="inte längre på det steg"):
+        services.case_escalate(case=case, actor=boras_lead, reason="x", expected_step_id=other.pk)
+    case.refresh_from_db()
+    assert case.step_order == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "message"),
+    [
+        ("escalate", Case.Status.RESOLVED, "kan inte eskaleras"),
+        ("escalate", Case.Status.CLOSED, "kan inte eskaleras"),
+        ("resolve", Case.Status.RESOLVED, "kan inte markeras som löst"),
+        ("resolve", Case.Status.CLOSED, "kan inte markeras som löst"),
+        ("reopen", Case.Status.OPEN, "Bara ett löst ärende"),
+        ("reopen", Case.Status.CLOSED, "Bara ett löst ärende"),
+        ("close", Case.Status.CLOSED, "redan avslutat"),
+        ("comment", Case.Status.CLOSED, "avslutat ärende"),
+    ],
+)
+def test_illegal_transitions_are_refused(open_case, boras_lead, action, status, message):
+    case = open_case()
+    Case.objects.filter(pk=case.pk).update(status=status, resolved_at=None)
+    calls = {
+        "escalate": lambda: services.case_escalate(case=case, actor=boras_lead, reason="x"),
+        "resolve": lambda: services.case_resolve(case=case, actor=boras_lead, outcome="x"),
+        "reopen": lambda: services.case_reopen(case=case, actor=boras_lead, reason="x"),
+        "close": lambda: services.case_close(case=case, actor=boras_lead, reason="x"),
+        "comment": lambda: services.case_comment(case=case, actor=boras_lead, text="x"),
+    }
+    with pytest.raises(TransitionError, match=message):
+        calls[action]()
+    assert case.events.count() == 1
+
+
+def test_transition_table_covers_every_status():
+    statuses = {s for sources, _t in services.TRANSITIONS.values() for s in sources}
+    assert statuses == {Case.Status.OPEN, Case.Status.ESCALATED, Case.Status.RESOLVED}
+    assert services.allowed_actions(Case(status=Case.Status.CLOSED)) == set()
+
+
+def test_resolve_needs_an_outcome(open_case, boras_lead):
+    case = open_case()
+    with pytest.raises(ValidationError) as error:
+        services.case_resolve(case=case, actor=boras_lead, outcome="")
+    assert "outcome" in error.value.message_dict
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
+
+
+def test_resolve_then_reopen_within_30_days_then_close(open_case, boras_lead, vgr_lead):
+    with time_machine.travel(START, tick=False):
+        case = open_case()
+        case = services.case_escalate(case=case, actor=vgr_lead, reason="Oenighet.")
+    with time_machine.travel(START + dt.timedelta(days=5), tick=False):
+        case = services.case_resolve(
+            case=case, actor=vgr_lead, outcome="Ny rutin.", decision="Gäller från 1 januari."
+        )
+    assert case.status == Case.Status.RESOLVED and case.outcome == "Ny rutin."
+    assert case.periods.filter(ended_at__isnull=True).count() == 0
+    with time_machine.travel(START + dt.timedelta(days=34), tick=False):
+        case = services.case_reopen(case=case, actor=boras_lead, reason="Rutinen följs inte.")
+    assert case.status == Case.Status.ESCALATED and case.step_order == 2
+    assert case.step_started_on == dt.date(2026, 12, 6)
+    assert case.step_deadline == dt.date(2027, 1, 5)  # 30 days → 5 Jan (trettondagsafton: working)
+    assert case.periods.count() == 3
+    with time_machine.travel(START + dt.timedelta(days=40), tick=False):
+        case = services.case_resolve(case=case, actor=vgr_lead, outcome="Följs nu.")
+        case = services.case_close(case=case, actor=vgr_lead)
+    assert case.status == Case.Status.CLOSED and case.closed_at is not None
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds == ["oppnat", "eskalerat", "lost", "aterupptaget", "lost", "avslutat"]
+    actors = set(LogEntry.objects.get_for_object(case).values_list("actor__username", flat=True))
+    assert actors == {"t-esk-boras", "t-esk-vgr"}
+
+
+def test_reopen_after_30_days_is_refused(open_case, boras_lead):
+    with time_machine.travel(START, tick=False):
+        case = open_case()
+        case = services.case_resolve(case=case, actor=boras_lead, outcome="Klart.")
+    with (
+        time_machine.travel(START + dt.timedelta(days=31), tick=False),
+        pytest.raises(TransitionError, match="inom 30 dagar"),
+    ):
+        services.case_reopen(case=case, actor=boras_lead, reason="Igen.")
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED
+
+
+def test_reopen_on_step_1_is_open(open_case, boras_lead):
+    case = open_case()
+    case = services.case_resolve(case=case, actor=boras_lead, outcome="Klart.")
+    case = services.case_reopen(case=case, actor=boras_lead, reason="Igen.")
+    assert case.status == Case.Status.OPEN
+
+
+def test_closing_an_unresolved_case_needs_a_reason(open_case, boras_lead):
+    case = open_case()
+    with pytest.raises(ValidationError):
+        services.case_close(case=case, actor=boras_lead, reason="")
+    case = services.case_close(case=case, actor=boras_lead, reason="Dras tillbaka.")
+    assert case.status == Case.Status.CLOSED
+
+
+def test_comment_is_on_the_timeline_and_audited(open_case, vgr_lead):
+    case = open_case()
+    event = services.case_comment(case=case, actor=vgr_lead, text="Vi tittar på det.")
+    assert event.kind == CaseEvent.Kind.COMMENT and event.actor == vgr_lead
+    assert LogEntry.objects.get_for_object(event).get().actor == vgr_lead
+    with pytest.raises(ValidationError):
+        services.case_comment(case=case, actor=vgr_lead, text="")
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_identity_numbers_are_refused_in_case_texts(open_case, field):
+    with pytest.raises(ValidationError) as error:
+        open_case(**{field: "Gäller 19121212-1212."})
+    assert field in error.value.message_dict
+    assert not Case.objects.exists()
+
+
+def test_identity_numbers_are_refused_in_every_other_free_text(open_case, boras_lead):
+    case = open_case()
+    number = "811218-9876"
+    with pytest.raises(ValidationError):
+        services.case_comment(case=case, actor=boras_lead, text=f"Se {number}")
+    with pytest.raises(ValidationError):
+        services.case_escalate(case=case, actor=boras_lead, reason=f"Gäller {number}")
+    with pytest.raises(ValidationError):
+        services.case_resolve(case=case, actor=boras_lead, outcome=f"Klart för {number}")
+    with pytest.raises(ValidationError):
+        services.case_resolve(case=case, actor=boras_lead, outcome="Klart", decision=number)
+    case.refresh_from_db()
+    assert (case.status, case.step_order, case.events.count()) == (Case.Status.OPEN, 1, 1)
+    # A near miss is fine.
+    services.case_comment(case=case, actor=boras_lead, text="Dnr 811218-9875")
+
+
+def test_the_parties_must_differ_and_units_must_belong_to_them(open_case, parties, units):
+    with pytest.raises(ValidationError) as error:
+        open_case(receiving_party=parties["boras"])
+    assert "receiving_party" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        open_case(reporting_unit=units["sahlgrenska"])
+    assert "reporting_unit" in error.value.message_dict
+    assert not Case.objects.exists()
+
+
+def test_changing_the_ladder_does_not_rewrite_history(open_case, boras_lead, forvaltare):
+    with time_machine.travel(START, tick=False):
+        case = open_case()
+    step = LadderStep.objects.get(order=1)
+    services.ladder_step_save(actor=forvaltare, step=step, name="Enhetsnivå", time_limit=10)
+    case.refresh_from_db()
+    period = case.periods.get()
+    assert (period.step_name, period.time_limit) == ("Verksamhetsnivå", 60)
+    assert case.step_deadline == dt.date(2027, 1, 4)
+    assert (
+        LogEntry.objects.get_for_object(step).get(action=LogEntry.Action.UPDATE).actor == forvaltare
+    )
+    with time_machine.travel(START, tick=False):
+        newer = open_case()
+    assert newer.step_deadline == dt.date(2026, 11, 12)
+
+
+@pytest.mark.parametrize("limit", [0, -5])
+def test_a_non_positive_time_limit_is_refused(forvaltare, limit):
+    step = LadderStep.objects.get(order=2)
+    with pytest.raises(ValidationError) as error:
+        services.ladder_step_save(actor=forvaltare, step=step, time_limit=limit)
+    assert "time_limit" in error.value.message_dict
+    step.refresh_from_db()
+    assert step.time_limit == 30
+
+
+def test_the_database_also_refuses_a_non_positive_limit(reference_data):
+    with pytest.raises(IntegrityError):
+        LadderStep.objects.filter(order=1).update(time_limit=0)
+
+
+def test_handler_rules_by_role_delregion_county_and_user(open_case, make_user, parties, forvaltare):
+    mark = make_user(username="t-mark", role="implementeringsansvarig", party=parties["mark"])
+    make_user(username="t-gbg", role="implementeringsansvarig", party=parties["goteborg"])
+    vgr = make_user(username="t-vgr", role="registrator", party=parties["vgr"])
+    named = make_user(username="t-named", role="registrator", party=parties["goteborg"])
+    step = LadderStep.objects.get(order=1)
+    services.handler_rule_add(
+        actor=forvaltare, step=step, kind="delregion", role="implementeringsansvarig"
+    )
+    services.handler_rule_add(actor=forvaltare, step=step, kind="part", role="registrator")
+    services.handler_rule_add(actor=forvaltare, step=step, kind="anvandare", user=named)
+    case = open_case()
+    # Mark is in Södra Älvsborg with Borås; Göteborg is not. VGR's registrator is a party's.
+    handlers = _handlers(case)
+    assert {"t-mark", "t-vgr", "t-named"} <= handlers
+    assert "t-gbg" not in handlers
+    assert mark.pk and vgr.pk
+    with pytest.raises(ValidationError):
+        services.handler_rule_add(actor=forvaltare, step=step, kind="lanet", role="")
+    assert HandlerRule.objects.filter(step=step).count() == 4
+
+
+def test_new_matching_users_are_added_to_current_handlers(open_case, make_user, parties):
+    case = open_case()
+    for reason in ("a", "b", "c"):
+        case = services.case_escalate(case=case, actor=case.opened_by, reason=reason)
+    assert _handlers(case) == set()
+    make_user(username="t-sg-late", role="styrgrupp", party=parties["vgr"])
+    assert services.handlers_sync_current(case=case) == 1
+    assert services.handlers_sync_current(case=case) == 0
+    assert _handlers(case) == {"t-sg-late"}
+
+
+def test_reference_ladder_is_idempotent_and_provisional(reference_data):
+    from core.refdata import LoadReport
+    from escalation import reference
+
+    reference.load(LoadReport())
+    steps = list(LadderStep.objects.order_by("order"))
+    assert [s.order for s in steps] == [1, 2, 3, 4, 5]
+    assert steps[0].time_limit == 60 and all(s.is_provisional for s in steps)
+    assert steps[4].body.slug == "sro"
+
+
+def test_calendar_token_regenerate_revokes(boras_lead):
+    first = services.calendar_token_get_or_create(user=boras_lead)
+    assert services.calendar_token_get_or_create(user=boras_lead).token == first.token
+    second = services.calendar_token_regenerate(user=boras_lead)
+    assert second.token != first.token

@@ -1,0 +1,384 @@
+"""Thin views: find the case through the visibility rule, check the permission, call one
+service, redirect. A case the user may not see is a 404 everywhere."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exports import Sheet, csv_response, xlsx_response
+from core.ics import IcsEvent, ics_bytes
+from escalation import forms, permissions, selectors, services
+from escalation.models import CalendarToken, Case, HandlerRule, LadderStep
+
+
+def _filter_form(request) -> forms.CaseFilterForm:
+    return forms.CaseFilterForm(request.GET or None)
+
+
+def _query_string(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+def index(request):
+    form = _filter_form(request)
+    today = timezone.localdate()
+    columns = selectors.ladder_overview(user=request.user, filters=form.filters(), today=today)
+    return render(
+        request,
+        "escalation/index.html",
+        {
+            "form": form,
+            "columns": columns,
+            "today": today,
+            "query_string": _query_string(request),
+            "total": sum(c.total for c in columns),
+            "can_open": permissions.can_open_case(request.user),
+            "provisional": any(c.step.is_provisional for c in columns),
+        },
+    )
+
+
+@require_GET
+def case_list(request):
+    form = _filter_form(request)
+    today = timezone.localdate()
+    cases = selectors.case_list(user=request.user, filters=form.filters(), today=today)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.decorate(page.object_list, today)
+    return render(
+        request,
+        "escalation/case_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "cases": page.object_list,
+            "today": today,
+            "query_string": _query_string(request),
+            "can_open": permissions.can_open_case(request.user),
+        },
+    )
+
+
+@require_GET
+def export(request, fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    form = _filter_form(request)
+    headers, rows = selectors.case_export_rows(user=request.user, filters=form.filters())
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        return csv_response(f"eskaleringsarenden-{stamp}.csv", headers, rows)
+    return xlsx_response(f"eskaleringsarenden-{stamp}.xlsx", [Sheet(_("Ärenden"), headers, rows)])
+
+
+def case_create(request):
+    if not permissions.can_open_case(request.user):
+        raise PermissionDenied
+    form = forms.CaseOpenForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(actor=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Ärendet %(ref)s är öppnat på steg 1. Tidsgräns: %(deadline)s.")
+                % {"ref": case.reference, "deadline": case.step_deadline.isoformat()},
+            )
+            return redirect("escalation:detail", pk=case.pk)
+    return render(
+        request,
+        "escalation/case_form.html",
+        {"form": form, "first_step": LadderStep.objects.order_by("order").first()},
+    )
+
+
+def _visible_case(request, pk: int) -> Case:
+    case = selectors.case_detail(user=request.user, pk=pk)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _detail_context(request, case: Case, **bound) -> dict:
+    handler_ids = selectors.current_handler_ids(case)
+    can_act = permissions.can_act_on_case(request.user, case, current_handler_ids=handler_ids)
+    actions = (
+        services.allowed_actions(case) if can_act else {"comment"} & services.allowed_actions(case)
+    )
+    next_step = services.next_step(case) if "escalate" in actions else None
+    reopen_until = services.reopen_deadline(case)
+    if "reopen" in actions and reopen_until and timezone.now() > reopen_until:
+        actions.discard("reopen")
+    today = timezone.localdate()
+    selectors.decorate([case], today)
+    return {
+        "case": case,
+        "periods": list(case.periods.all()),
+        "events": list(case.events.all()),
+        "actions": actions,
+        "can_act": can_act,
+        "next_step": next_step,
+        "reopen_until": reopen_until,
+        "is_handler": request.user.pk in handler_ids,
+        "comment_form": bound.get("comment") or forms.CommentForm(),
+        "escalate_form": bound.get("escalate")
+        or forms.EscalateForm(initial={"step": case.current_step_id}),
+        "resolve_form": bound.get("resolve") or forms.ResolveForm(),
+        "reopen_form": bound.get("reopen") or forms.ReopenForm(),
+        "close_form": bound.get("close") or forms.CloseForm(required=False),
+        "details_form": bound.get("details")
+        or forms.DetailsForm(
+            initial={"diarienummer": case.diarienummer, "is_systemic": case.is_systemic}
+        ),
+        "today": today,
+        "now": timezone.now(),
+    }
+
+
+@require_GET
+def case_detail(request, pk: int):
+    case = _visible_case(request, pk)
+    return render(request, "escalation/case_detail.html", _detail_context(request, case))
+
+
+def _act(request, pk: int, action: str, form, call, success: str):
+    """Shared shape of every transition view: 404 if invisible, 403 if not allowed, the
+    service's Swedish error back on the form, a message and a redirect on success."""
+    case = _visible_case(request, pk)
+    if action != "comment":
+        handler_ids = selectors.current_handler_ids(case)
+        if not permissions.can_act_on_case(request.user, case, current_handler_ids=handler_ids):
+            raise PermissionDenied
+    if form.is_valid():
+        try:
+            call(case, form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    target = field if field in form.fields else None
+                    for item in errors:
+                        form.add_error(target, item)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            return redirect("escalation:detail", pk=case.pk)
+    context = _detail_context(request, case, **{action: form})
+    context["open_action"] = action
+    return render(request, "escalation/case_detail.html", context, status=400)
+
+
+@require_POST
+def case_comment(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "comment",
+        forms.CommentForm(request.POST),
+        lambda case, d: services.case_comment(case=case, actor=request.user, text=d["text"]),
+        _("Kommentaren är sparad."),
+    )
+
+
+@require_POST
+def case_escalate(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "escalate",
+        forms.EscalateForm(request.POST),
+        lambda case, d: services.case_escalate(
+            case=case, actor=request.user, reason=d["text"], expected_step_id=d["step"]
+        ),
+        _("Ärendet är eskalerat till nästa steg och dess handläggare har fått besked."),
+    )
+
+
+@require_POST
+def case_resolve(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "resolve",
+        forms.ResolveForm(request.POST),
+        lambda case, d: services.case_resolve(
+            case=case, actor=request.user, outcome=d["outcome"], decision=d["decision"]
+        ),
+        _("Ärendet är markerat som löst."),
+    )
+
+
+@require_POST
+def case_reopen(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "reopen",
+        forms.ReopenForm(request.POST),
+        lambda case, d: services.case_reopen(case=case, actor=request.user, reason=d["text"]),
+        _("Ärendet är återupptaget med en ny tidsgräns."),
+    )
+
+
+@require_POST
+def case_close(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "close",
+        forms.CloseForm(request.POST, required=False),
+        lambda case, d: services.case_close(case=case, actor=request.user, reason=d["text"]),
+        _("Ärendet är avslutat."),
+    )
+
+
+@require_POST
+def case_details(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "details",
+        forms.DetailsForm(request.POST),
+        lambda case, d: services.case_update_details(
+            case=case,
+            actor=request.user,
+            diarienummer=d["diarienummer"],
+            is_systemic=d["is_systemic"],
+        ),
+        _("Uppgifterna är sparade."),
+    )
+
+
+# --- the ladder ---------------------------------------------------------------------------
+@require_GET
+def ladder(request):
+    return render(
+        request,
+        "escalation/ladder.html",
+        {
+            "steps": selectors.ladder_with_rules(),
+            "can_manage": permissions.can_manage_ladder(request.user),
+            "rule_form": forms.HandlerRuleForm(),
+        },
+    )
+
+
+def ladder_step_edit(request, pk: int | None = None):
+    if not permissions.can_manage_ladder(request.user):
+        raise PermissionDenied
+    step = get_object_or_404(LadderStep, pk=pk) if pk else None
+    form = forms.LadderStepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.LADDER_FIELDS}
+        try:
+            saved = services.ladder_step_save(
+                actor=request.user, step=LadderStep.objects.get(pk=pk) if pk else None, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Steget %(step)s är sparat.") % {"step": saved})
+            return redirect("escalation:ladder")
+    return render(request, "escalation/ladder_step_form.html", {"form": form, "step": step})
+
+
+@require_POST
+def handler_rule_add(request, pk: int):
+    if not permissions.can_manage_ladder(request.user):
+        raise PermissionDenied
+    step = get_object_or_404(LadderStep, pk=pk)
+    form = forms.HandlerRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.handler_rule_add(
+                actor=request.user,
+                step=step,
+                kind=form.cleaned_data["kind"],
+                role=form.cleaned_data["role"],
+                user=form.cleaned_data["user"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Regeln är tillagd på steget %(step)s.") % {"step": step})
+    else:
+        messages.error(request, _("Regeln kunde inte läggas till. Kontrollera fälten."))
+    return redirect(reverse("escalation:ladder") + f"#steg-{step.order}")
+
+
+@require_POST
+def handler_rule_remove(request, pk: int):
+    if not permissions.can_manage_ladder(request.user):
+        raise PermissionDenied
+    rule = get_object_or_404(HandlerRule.objects.select_related("step"), pk=pk)
+    order = rule.step.order
+    services.handler_rule_remove(actor=request.user, rule=rule)
+    messages.success(request, _("Regeln är borttagen."))
+    return redirect(reverse("escalation:ladder") + f"#steg-{order}")
+
+
+# --- calendar -------------------------------------------------------------------------------
+def calendar(request):
+    if request.method == "POST":
+        services.calendar_token_regenerate(user=request.user)
+        messages.success(
+            request, _("Du har fått en ny kalenderadress. Den gamla adressen fungerar inte längre.")
+        )
+        return redirect("escalation:calendar")
+    token = services.calendar_token_get_or_create(user=request.user)
+    feed = request.build_absolute_uri(reverse("escalation:feed", args=[token.token]))
+    cases = selectors.decorate(selectors.calendar_cases_for(request.user), timezone.localdate())
+    return render(
+        request, "escalation/calendar.html", {"feed_url": feed, "token": token, "cases": cases}
+    )
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request, token: str):
+    record = CalendarToken.objects.select_related("user").filter(token=token).first()
+    if record is None or not record.user.is_active:
+        raise Http404
+    events = []
+    for case in selectors.calendar_cases_for(record.user):
+        url = request.build_absolute_uri(reverse("escalation:detail", args=[case.pk]))
+        events.append(
+            IcsEvent(
+                uid=f"eskalering-{case.pk}-steg-{case.step_order}@hosportalen.se",
+                summary=_("Tidsgräns %(ref)s: %(title)s")
+                % {"ref": case.reference, "title": case.title},
+                start=case.step_deadline,
+                end=case.step_deadline + dt.timedelta(days=1),
+                description=_("Steg %(step)s. Parter: %(a)s – %(b)s.")
+                % {
+                    "step": f"{case.step_order}. {case.current_step.name}",
+                    "a": case.reporting_party,
+                    "b": case.receiving_party,
+                },
+                url=url,
+                alarm_before=dt.timedelta(days=2),
+                sequence=case.step_order,
+            )
+        )
+    response = HttpResponse(
+        ics_bytes(events, name=_("Eskaleringsärenden – HoS-portalen")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
