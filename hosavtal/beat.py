@@ -14,4 +14,14 @@ def beat_schedule() -> dict:
             "task": "core.tasks.heartbeat",
             "schedule": crontab(minute="*/5"),
         },
+        "conferences-offers-expire": {
+            # Lapses waiting-list offers whose time ran out and offers the seat to the next.
+            "task": "conferences.tasks.offers_expire",
+            "schedule": crontab(minute="*/10"),
+        },
+        "conferences-sensitive-data-purge": {
+            # Deletes diet, allergy and accessibility answers N days after each conference.
+            "task": "conferences.tasks.sensitive_data_purge",
+            "schedule": crontab(hour=3, minute=15),
+        },
     }
