@@ -4,10 +4,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from agreements.models import Federation, Party
+from agreements.models import Party
 from conferences.models import Conference, Invitation, Recipient, Registration
 from implementation.models import Level, Unit
 
@@ -89,17 +89,25 @@ def conference_counts(conference: Conference) -> Counts:
         (row["party__name"] or row["organisation_other"], row["confirmed"], row["waiting"])
         for row in per_party
     ]
-    federations = dict(Federation.objects.values_list("pk", "name"))
     per_federation = (
-        active.filter(party__federation__isnull=False)
-        .values("party__federation")
-        .annotate(n=Count("id"))
-        .order_by("party__federation")
+        active.filter(party__isnull=False)
+        .values("party__federation__name", "party__federation__order")
+        .annotate(
+            n=Count("id", filter=Q(party__kind=Party.Kind.KOMMUN)),
+            region=Count("id", filter=Q(party__kind=Party.Kind.REGION)),
+            region_name=Max("party__name", filter=Q(party__kind=Party.Kind.REGION)),
+        )
+        .order_by("party__federation__order")
     )
-    by_federation = [(federations[row["party__federation"]], row["n"]) for row in per_federation]
-    vgr = active.filter(party__kind=Party.Kind.REGION).count()
-    if vgr:
-        by_federation.append((Party.objects.filter(kind=Party.Kind.REGION).first().name, vgr))
+    by_federation = []
+    region = None
+    for row in per_federation:
+        if row["party__federation__name"]:
+            by_federation.append((row["party__federation__name"], row["n"]))
+        if row["region"]:
+            region = (row["region_name"], row["region"])
+    if region:
+        by_federation.append(region)
     labels = dict(Registration.Role.choices)
     by_role = [
         (labels[row["role"]], row["n"])
