@@ -19,11 +19,12 @@ DEIDENTIFY = _(
 )
 
 
-def _helper(label, *, method="post") -> FormHelper:
+def _helper(label, *, method="post", prefix="") -> FormHelper:
     helper = FormHelper()
     helper.form_method = method
+    helper.form_tag = not prefix  # the case page draws its own <form> around each action
     if label:
-        helper.add_input(Submit("submit", label))
+        helper.add_input(Submit("submit", label, css_id=f"knapp-{prefix or 'spara'}"))
     return helper
 
 
@@ -126,24 +127,28 @@ class TextActionForm(forms.Form):
     help = ""
     required_message = ""
     submit = ""
+    prefix_name = "text"
 
     def __init__(self, *args, required: bool = True, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.prefix_name}-%s")  # unique ids on the case page
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = self.label
         field.help_text = self.help or DEIDENTIFY
         field.required = required
         field.error_messages["required"] = self.required_message
-        self.helper = _helper(self.submit)
+        self.helper = _helper(self.submit, prefix=self.prefix_name)
 
 
 class CommentForm(TextActionForm):
+    prefix_name = "kommentar"
     label = _("Kommentar")
     required_message = _("Skriv en kommentar.")
     submit = _("Lägg till kommentaren")
 
 
 class EscalateForm(TextActionForm):
+    prefix_name = "eskalera"
     label = _("Skäl till eskaleringen")
     required_message = _("Ange varför ärendet eskaleras.")
     submit = _("Eskalera till nästa steg")
@@ -151,18 +156,25 @@ class EscalateForm(TextActionForm):
 
 
 class ReopenForm(TextActionForm):
+    prefix_name = "ateruppta"
     label = _("Skäl till att ärendet återupptas")
     required_message = _("Ange varför ärendet återupptas.")
     submit = _("Återuppta ärendet")
 
 
 class CloseForm(TextActionForm):
+    prefix_name = "avsluta"
     label = _("Skäl (krävs om ärendet inte är löst)")
     required_message = _("Ange varför ärendet avslutas utan att ha lösts.")
     submit = _("Avsluta ärendet")
 
 
 class ResolveForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "los-%s")
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Markera som löst"), prefix="los")
+
     outcome = forms.CharField(
         label=_("Utfall"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -180,18 +192,15 @@ class ResolveForm(forms.Form):
         help_text=_("Det beslut som fattades, om något, t.ex. av styrgruppen eller SRO."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Markera som löst"))
-
 
 class DetailsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "uppgifter-%s")
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Spara uppgifterna"), prefix="uppgifter")
+
     diarienummer = forms.CharField(label=_("Diarienummer"), max_length=60, required=False)
     is_systemic = forms.BooleanField(label=_("Systemfel"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Spara uppgifterna"))
 
 
 class CaseFilterForm(forms.Form):

@@ -180,6 +180,7 @@ def _act(request, pk: int, action: str, form, call, success: str):
             return redirect("escalation:detail", pk=case.pk)
     context = _detail_context(request, case, **{action: form})
     context["open_action"] = action
+    context["action_errors"] = form.non_field_errors()
     return render(request, "escalation/case_detail.html", context, status=400)
 
 

@@ -1,0 +1,236 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from escalation import selectors, services
+from escalation.models import Case, CaseHandler, CaseStepPeriod, LadderStep
+from escalation.selectors import CaseFilters
+
+from .conftest import START
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visibility_parties_handlers_styrgrupp_forvaltare(
+    open_case, boras_lead, vgr_lead, gbg_lead, make_user, parties, styrgrupp_user, forvaltare
+):
+    case = open_case()
+    visible = lambda user: list(selectors.cases_visible_to(user))  # noqa: E731
+    assert visible(boras_lead) == [case]
+    assert visible(vgr_lead) == [case]
+    assert visible(styrgrupp_user) == [case]
+    assert visible(forvaltare) == [case]
+    assert visible(gbg_lead) == []
+    # A Göteborg user who handled an earlier step keeps seeing the case after it moves on.
+    period = case.periods.get()
+    CaseHandler.objects.create(period=period, user=gbg_lead, case=case)
+    services.case_escalate(case=case, actor=boras_lead, reason="Vidare.")
+    assert visible(gbg_lead) == [case]
+
+
+def test_anonymous_and_inactive_users_see_nothing(open_case, boras_lead):
+    from django.contrib.auth.models import AnonymousUser
+
+    open_case()
+    assert not selectors.cases_visible_to(AnonymousUser()).exists()
+    boras_lead.is_active = False
+    assert not selectors.cases_visible_to(boras_lead).exists()
+
+
+def test_counts_and_exports_leave_out_invisible_cases(
+    open_case, gbg_lead, parties, boras_lead, forvaltare
+):
+    open_case()  # Borås–VGR
+    mine = open_case(actor=forvaltare, reporting_party=parties["goteborg"], title="Göteborgs")
+    columns = selectors.ladder_overview(user=gbg_lead)
+    assert sum(c.total for c in columns) == 1
+    assert [c.title for c in columns[0].cases] == ["Göteborgs"]
+    headers, rows = selectors.case_export_rows(user=gbg_lead)
+    assert [row[0] for row in rows] == [mine.reference]
+    assert selectors.cases_per_step_and_status(cases=selectors.cases_visible_to(gbg_lead)) == {
+        1: {"oppen": 1}
+    }
+
+
+def test_overview_marks_overdue_and_near_deadline(open_case, boras_lead):
+    with time_machine.travel(START, tick=False):
+        late = open_case(title="Sen")
+    with time_machine.travel(START + dt.timedelta(days=20), tick=False):
+        soon = open_case(title="Snart")
+    with time_machine.travel(START + dt.timedelta(days=40), tick=False):
+        fresh = open_case(title="Ny")
+    today = dt.date(2027, 1, 25)
+    late.refresh_from_db()
+    soon.refresh_from_db()
+    fresh.refresh_from_db()
+    assert late.step_deadline == dt.date(2027, 1, 4)
+    assert soon.step_deadline == dt.date(2027, 1, 21)
+    assert fresh.step_deadline == dt.date(2027, 2, 10)
+    assert fresh.step_warning_on == dt.date(2027, 1, 26)  # 45 days from 12 Dec
+    columns = selectors.ladder_overview(user=boras_lead, today=dt.date(2027, 1, 10))
+    first = columns[0]
+    states = {c.title: c.deadline_state for c in first.cases}
+    assert states == {"Sen": "overdue", "Snart": "warning", "Ny": ""}
+    assert (first.total, first.overdue, first.warning) == (3, 1, 1)
+    assert [c.title for c in first.cases] == ["Sen", "Snart", "Ny"]  # by deadline
+    ages = {c.title: c.age_days for c in first.cases}
+    assert ages == {"Sen": 69, "Snart": 49, "Ny": 29}
+    overdue = selectors.case_list(user=boras_lead, filters=CaseFilters(overdue=True), today=today)
+    assert [c.title for c in overdue] == ["Sen", "Snart"]
+
+
+def test_filters(open_case, boras_lead, parties, agreement, forvaltare):
+    from agreements.models import Agreement
+
+    other = Agreement.objects.get(slug="ok-lakaransvar-2027")
+    a = open_case(kind=Case.Kind.TVIST)
+    b = open_case(agreement=other)
+    c = open_case(actor=forvaltare, reporting_party=parties["goteborg"])
+    services.case_escalate(case=b, actor=boras_lead, reason="x")
+    services.case_resolve(case=a, actor=boras_lead, outcome="klart")
+
+    def run(**kw):
+        return {x.pk for x in selectors.case_list(user=forvaltare, filters=CaseFilters(**kw))}
+
+    assert run(kind=Case.Kind.TVIST) == {a.pk}
+    assert run(agreement=other.pk) == {b.pk}
+    assert run(party=parties["goteborg"].pk) == {c.pk}
+    assert run(party=parties["vgr"].pk) == {a.pk, b.pk, c.pk}
+    sodra = parties["boras"].delregion_id
+    assert run(delregion=sodra) == {a.pk, b.pk}
+    assert run(status=Case.Status.ESCALATED) == {b.pk}
+    assert run(active_only=True) == {b.pk, c.pk}
+    assert run(step=LadderStep.objects.get(order=2).pk) == {b.pk}
+
+
+def test_handled_by_me_and_calendar_cases(open_case, make_user, parties, boras_lead):
+    sg = make_user(username="t-sg", role="styrgrupp", party=parties["vgr"])
+    a = open_case()
+    open_case()
+    for reason in "abc":
+        a = services.case_escalate(case=a, actor=boras_lead, reason=reason)
+    assert [c.pk for c in selectors.calendar_cases_for(sg)] == [a.pk]
+    assert [
+        c.pk for c in selectors.case_list(user=sg, filters=CaseFilters(handled_by_me=True))
+    ] == [a.pk]
+    services.case_resolve(case=a, actor=boras_lead, outcome="Klart")
+    assert list(selectors.calendar_cases_for(sg)) == []
+
+
+def _bulk_cases(n: int, parties, agreement, user) -> None:
+    steps = list(LadderStep.objects.order_by("order"))
+    today = timezone.localdate()
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                kind=Case.Kind.AVVIKELSE,
+                title=f"Ärende {i}",
+                description="Text",
+                agreement=agreement,
+                reporting_party=parties["boras"],
+                receiving_party=parties["vgr"],
+                current_step=steps[i % 5],
+                step_order=steps[i % 5].order,
+                step_started_on=today,
+                step_warning_on=today + dt.timedelta(days=i % 40),
+                step_deadline=today + dt.timedelta(days=(i % 60) - 10),
+                status=Case.Status.ESCALATED if i % 5 else Case.Status.OPEN,
+                opened_by=user,
+            )
+            for i in range(n)
+        ]
+    )
+    now = timezone.now()
+    periods = CaseStepPeriod.objects.bulk_create(
+        [
+            CaseStepPeriod(
+                case=c,
+                step=c.current_step,
+                step_order=c.step_order,
+                step_name="x",
+                time_limit=30,
+                time_unit="dagar",
+                started_at=now,
+                started_on=today,
+                warning_on=today,
+                deadline=today,
+            )
+            for c in cases
+        ]
+    )
+    return cases, periods
+
+
+@pytest.mark.parametrize("size", [10, 5000])
+def test_overview_list_and_export_queries_are_bounded(
+    size, parties, agreement, boras_lead, count_queries, client
+):
+    _bulk_cases(size, parties, agreement, boras_lead)
+    client.force_login(boras_lead)
+    counts = {
+        "overview": count_queries(lambda: client.get("/eskalering/")),
+        "list": count_queries(lambda: client.get("/eskalering/arenden/")),
+        "export": count_queries(lambda: client.get("/eskalering/arenden/export.csv")),
+        "filtered": count_queries(lambda: client.get("/eskalering/?overdue=on&mine=on")),
+    }
+    # The same numbers at 10 and at 5 000 cases (sessions, user, filter choices, data).
+    assert counts == {"overview": 10, "list": 9, "export": 3, "filtered": 10}, counts
+
+
+def test_dashboard_figures_against_hand_computed_numbers(
+    open_case, boras_lead, parties, forvaltare
+):
+    from agreements.models import Agreement
+
+    other = Agreement.objects.get(slug="ok-lakaransvar-2027")
+    with time_machine.travel(START, tick=False):
+        a = open_case()  # resolved at step 1 after 4 days
+        b = open_case(is_systemic=True)  # escalated after 2 days, resolved at step 2 after 6 more
+        c = open_case(actor=forvaltare, reporting_party=parties["goteborg"], agreement=other)
+        d = open_case(is_systemic=True)  # still open
+    with time_machine.travel(START + dt.timedelta(days=2), tick=False):
+        b = services.case_escalate(case=b, actor=boras_lead, reason="x")
+    with time_machine.travel(START + dt.timedelta(days=4), tick=False):
+        a = services.case_resolve(case=a, actor=boras_lead, outcome="ok")
+    with time_machine.travel(START + dt.timedelta(days=8), tick=False):
+        b = services.case_resolve(case=b, actor=boras_lead, outcome="ok")
+        c = services.case_close(case=c, actor=forvaltare, reason="återtaget")
+    now = START + dt.timedelta(days=10)
+    assert selectors.cases_per_step_and_status() == {
+        1: {"lost": 1, "avslutad": 1, "oppen": 1},
+        2: {"lost": 1},
+    }
+    # Step 1 periods: a 4, b 2, c 8, d 10 (ongoing) → median 6. Step 2: b 6.
+    assert selectors.median_days_per_step(now=now) == {1: 6.0, 2: 6.0}
+    assert selectors.share_resolved_at_first_step() == 0.5  # a of {a, b}
+    assert selectors.systemic_fault_count() == 2
+    per_agreement = {
+        r["agreement__short_title"]: (r["total"], r["active"])
+        for r in selectors.cases_per_agreement()
+    }
+    assert per_agreement[str(other.short_title)] == (1, 0)
+    assert sum(t for t, _a in per_agreement.values()) == 4
+    per_delregion = {r["delregion__name"]: r["total"] for r in selectors.cases_per_delregion()}
+    assert per_delregion == {
+        "Närvårdssamverkan Södra Älvsborg": 3,
+        "Vårdsamverkan i Göteborgsområdet": 1,
+    }
+    since = selectors.activity_since(since=START + dt.timedelta(days=1))
+    assert since == {"opened": 0, "escalated": 1, "resolved": 2, "reopened": 0, "closed": 1}
+    assert d.status == Case.Status.OPEN
+
+
+def test_dashboard_figures_are_bounded(parties, agreement, boras_lead, count_queries):
+    _bulk_cases(50, parties, agreement, boras_lead)
+    calls = [
+        selectors.cases_per_step_and_status,
+        selectors.median_days_per_step,
+        selectors.share_resolved_at_first_step,
+        selectors.cases_per_agreement,
+        selectors.cases_per_delregion,
+        selectors.systemic_fault_count,
+    ]
+    assert [count_queries(f) for f in calls] == [1, 1, 2, 1, 1, 1]
+    assert count_queries(lambda: selectors.activity_since(since=START)) == 1

@@ -1,0 +1,294 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from escalation import services
+from escalation.models import Case, CaseEvent, LadderStep
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, user, name, case, data):
+    client.force_login(user)
+    return client.post(reverse(f"escalation:{name}", args=[case.pk]), data)
+
+
+def test_anonymous_users_are_sent_to_login(client, open_case):
+    case = open_case()
+    for url in (
+        reverse("escalation:index"),
+        reverse("escalation:list"),
+        reverse("escalation:detail", args=[case.pk]),
+        reverse("escalation:create"),
+        reverse("escalation:calendar"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/konto/logga-in/" in response["Location"]
+    response = client.post(reverse("escalation:escalate", args=[case.pk]), {"text": "x"})
+    assert response.status_code == 302
+    assert Case.objects.get().step_order == 1
+
+
+def test_a_lead_opens_a_case_for_their_own_party(client, boras_lead, parties, agreement, units):
+    client.force_login(boras_lead)
+    page = client.get(reverse("escalation:create"))
+    assert "Inga patientuppgifter" in page.content.decode()
+    response = client.post(
+        reverse("escalation:create"),
+        {
+            "kind": "avvikelse",
+            "title": "Sen återkoppling",
+            "description": "Återkoppling om hemgång dröjer.",
+            "agreement": agreement.pk,
+            "reporting_party": parties["goteborg"].pk,  # tampered: disabled field is ignored
+            "receiving_party": parties["vgr"].pk,
+            "reporting_unit": units["hemsjukvard"].pk,
+            "receiving_unit": units["sahlgrenska"].pk,
+        },
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{case.pk}/")
+    assert case.reporting_party == parties["boras"] and case.opened_by == boras_lead
+    assert case.reporting_unit == units["hemsjukvard"]
+
+
+def test_the_form_refuses_an_identity_number_and_keeps_the_text(
+    client, boras_lead, parties, agreement
+):
+    client.force_login(boras_lead)
+    text = "Patienten 19121212-1212 fick vänta på hemsjukvård."
+    response = client.post(
+        reverse("escalation:create"),
+        {
+            "kind": "avvikelse",
+            "title": "Väntan",
+            "description": text,
+            "agreement": agreement.pk,
+            "receiving_party": parties["vgr"].pk,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "ser ut som ett personnummer" in body
+    assert text in body  # nothing lost
+    assert not Case.objects.exists()
+
+
+def test_the_form_refuses_same_party_and_foreign_unit(
+    client, boras_lead, parties, agreement, units
+):
+    client.force_login(boras_lead)
+    response = client.post(
+        reverse("escalation:create"),
+        {
+            "kind": "tvist",
+            "title": "Tvist",
+            "description": "Om ansvar.",
+            "agreement": agreement.pk,
+            "receiving_party": parties["boras"].pk,
+            "reporting_unit": units["sahlgrenska"].pk,
+        },
+    )
+    body = response.content.decode()
+    assert "Välj en annan part än den anmälande." in body
+    assert "Enheten hör inte till den valda parten." in body
+    assert not Case.objects.exists()
+
+
+def test_uninvolved_users_get_404_everywhere_and_nothing_changes(client, open_case, gbg_lead):
+    case = open_case()
+    client.force_login(gbg_lead)
+    assert client.get(reverse("escalation:detail", args=[case.pk])).status_code == 404
+    for name, data in (
+        ("comment", {"text": "hej"}),
+        ("escalate", {"text": "vidare", "step": case.current_step_id}),
+        ("resolve", {"outcome": "klart"}),
+        ("reopen", {"text": "igen"}),
+        ("close", {"text": "slut"}),
+        ("details", {"diarienummer": "X"}),
+    ):
+        assert client.post(reverse(f"escalation:{name}", args=[case.pk]), data).status_code == 404
+    case.refresh_from_db()
+    assert (case.step_order, case.status, case.diarienummer) == (1, "oppen", "")
+    assert case.events.count() == 1
+    assert case.title not in client.get(reverse("escalation:index")).content.decode()
+    assert case.title not in client.get(reverse("escalation:list")).content.decode()
+
+
+def test_styrgrupp_sees_and_comments_but_may_not_move_a_case(client, open_case, make_user, parties):
+    # A steering-group member from an uninvolved party (not a handler of this step).
+    styrgrupp_user = make_user(username="t-sg-mark", role="styrgrupp", party=parties["mark"])
+    case = open_case()
+    client.force_login(styrgrupp_user)
+    page = client.get(reverse("escalation:detail", args=[case.pk])).content.decode()
+    assert "Kommentera" in page and "Eskalera till nästa steg" not in page
+    response = _post(
+        client, styrgrupp_user, "escalate", case, {"text": "x", "step": case.current_step_id}
+    )
+    assert response.status_code == 403
+    assert _post(client, styrgrupp_user, "comment", case, {"text": "Noterat."}).status_code == 302
+    assert case.events.filter(kind=CaseEvent.Kind.COMMENT).count() == 1
+
+
+def test_escalate_through_the_page(client, open_case, vgr_lead):
+    case = open_case()
+    response = _post(
+        client, vgr_lead, "escalate", case, {"text": "Ingen enighet.", "step": case.current_step_id}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.step_order == 2 and case.status == "eskalerad"
+    page = client.get(reverse("escalation:detail", args=[case.pk])).content.decode()
+    assert "Steg 2: Förvaltnings- / lokal ledningsnivå" in page
+    assert "Ingen enighet." in page
+
+
+def test_escalate_without_reason_or_with_a_tampered_step(client, open_case, vgr_lead):
+    case = open_case()
+    response = _post(client, vgr_lead, "escalate", case, {"text": "", "step": case.current_step_id})
+    assert response.status_code == 400
+    assert "Ange varför ärendet eskaleras." in response.content.decode()
+    other = LadderStep.objects.get(order=4)
+    response = _post(client, vgr_lead, "escalate", case, {"text": "Vidare", "step": other.pk})
+    assert response.status_code == 400
+    assert "inte längre på det steg du såg" in response.content.decode()
+    case.refresh_from_db()
+    assert case.step_order == 1
+
+
+def test_resolve_needs_outcome_and_illegal_actions_are_explained(client, open_case, vgr_lead):
+    case = open_case()
+    response = _post(client, vgr_lead, "resolve", case, {"outcome": ""})
+    assert "Beskriv utfallet" in response.content.decode()
+    assert _post(client, vgr_lead, "resolve", case, {"outcome": "Ny rutin."}).status_code == 302
+    response = _post(client, vgr_lead, "resolve", case, {"outcome": "Igen"})
+    assert response.status_code == 400
+    assert "kan inte markeras som löst" in response.content.decode()
+    assert _post(client, vgr_lead, "reopen", case, {"text": "Följs inte."}).status_code == 302
+    assert _post(client, vgr_lead, "close", case, {"text": "Tillbakadraget."}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "avslutad"
+    assert _post(client, vgr_lead, "comment", case, {"text": "x"}).status_code == 400
+
+
+def test_details_are_saved_and_audited(client, open_case, vgr_lead):
+    case = open_case()
+    assert (
+        _post(
+            client, vgr_lead, "details", case, {"diarienummer": "RS 2026-123", "is_systemic": "on"}
+        ).status_code
+        == 302
+    )
+    case.refresh_from_db()
+    assert (case.diarienummer, case.is_systemic) == ("RS 2026-123", True)
+    assert case.events.filter(kind=CaseEvent.Kind.UPDATED).exists()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_contains_only_visible_cases(client, fmt, open_case, parties, gbg_lead, forvaltare):
+    open_case(title="Borås och VGR")
+    open_case(actor=forvaltare, reporting_party=parties["goteborg"], title="Göteborg och VGR")
+    client.force_login(gbg_lead)
+    response = client.get(reverse("escalation:export", args=[fmt]))
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        titles = [row[3] for row in rows[1:]]
+        assert rows[0][0] == "Ärende" and rows[0][13] == "Tidsgräns"
+    else:
+        text = response.content.decode("utf-8-sig")
+        lines = text.strip().splitlines()
+        assert lines[0].startswith("Ärende;Diarienummer;Typ;Rubrik")
+        titles = [line.split(";")[3] for line in lines[1:]]
+    assert titles == ["Göteborg och VGR"]
+    assert client.get("/eskalering/arenden/export.pdf").status_code == 404
+
+
+def test_calendar_feed_private_revocable_with_alarm(
+    client, open_case, make_user, parties, boras_lead
+):
+    sg = make_user(username="t-sg", role="styrgrupp", party=parties["vgr"])
+    case = open_case()
+    for reason in "abc":
+        case = services.case_escalate(case=case, actor=boras_lead, reason=reason)
+    client.force_login(sg)
+    page = client.get(reverse("escalation:calendar")).content.decode()
+    from escalation.models import CalendarToken
+
+    token = CalendarToken.objects.get(user=sg).token
+    assert f"/eskalering/kalender/{token}.ics" in page
+    client.logout()
+    feed = client.get(reverse("escalation:feed", args=[token]))
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    from icalendar import Calendar
+
+    events = list(Calendar.from_ical(feed.content).walk("VEVENT"))
+    assert len(events) == 1
+    assert events[0]["dtstart"].dt == case.step_deadline
+    assert case.reference in str(events[0]["summary"])
+    assert events[0].walk("VALARM")
+    client.force_login(sg)
+    client.post(reverse("escalation:calendar"))
+    client.logout()
+    assert client.get(reverse("escalation:feed", args=[token])).status_code == 404
+    assert client.get(reverse("escalation:feed", args=["fel"])).status_code == 404
+
+
+def test_calendar_feed_leaves_out_cases_the_user_does_not_handle(client, open_case, boras_lead):
+    open_case()  # Borås sees it, but has no unit lead role on step 1
+    token = services.calendar_token_get_or_create(user=boras_lead).token
+    from icalendar import Calendar
+
+    feed = client.get(reverse("escalation:feed", args=[token]))
+    assert list(Calendar.from_ical(feed.content).walk("VEVENT")) == []
+
+
+def test_ladder_page_and_editing_by_forvaltare(client, boras_lead, forvaltare, reference_data):
+    client.force_login(boras_lead)
+    page = client.get(reverse("escalation:ladder")).content.decode()
+    assert "preliminär – ska stämmas av mot det undertecknade avtalet" in page
+    step = LadderStep.objects.get(order=2)
+    assert client.get(reverse("escalation:step_edit", args=[step.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("escalation:rule_add", args=[step.pk]), {"kind": "lanet", "role": "styrgrupp"}
+        ).status_code
+        == 403
+    )
+    client.force_login(forvaltare)
+    data = {
+        "order": 2,
+        "name": step.name,
+        "description": "",
+        "body": "",
+        "body_text": "Ledning",
+        "time_limit": 0,
+        "time_unit": "arbetsdagar",
+        "warning_percent": 75,
+    }
+    response = client.post(reverse("escalation:step_edit", args=[step.pk]), data)
+    assert "Tidsgränsen måste vara minst 1." in response.content.decode()
+    step.refresh_from_db()
+    assert step.time_limit == 30 and step.is_provisional
+    data["time_limit"] = 20
+    assert client.post(reverse("escalation:step_edit", args=[step.pk]), data).status_code == 302
+    step.refresh_from_db()
+    assert (step.time_limit, step.time_unit, step.is_provisional) == (20, "arbetsdagar", False)
+    response = client.post(
+        reverse("escalation:rule_add", args=[step.pk]), {"kind": "lanet", "role": "styrgrupp"}
+    )
+    assert response.status_code == 302
+    rule = step.rules.get(kind="lanet")
+    assert client.post(reverse("escalation:rule_remove", args=[rule.pk])).status_code == 302
+    assert not step.rules.filter(kind="lanet").exists()
+
+
+def test_pages_render_in_english(client, open_case, boras_lead):
+    case = open_case()
+    client.force_login(boras_lead)
+    client.cookies["hos_language"] = "en"
+    page = client.get(reverse("escalation:detail", args=[case.pk])).content.decode()
+    assert "Where the case stands now" in page
