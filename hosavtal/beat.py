@@ -14,6 +14,11 @@ def beat_schedule() -> dict:
             "task": "core.tasks.heartbeat",
             "schedule": crontab(minute="*/5"),
         },
+        "escalation-handlers-sync": {
+            # Adds users who now match the rules of the step an active case stands on.
+            "task": "escalation.tasks.sync_current_handlers",
+            "schedule": crontab(hour=5, minute=40),
+        },
         "conferences-offers-expire": {
             # Lapses waiting-list offers whose time ran out and offers the seat to the next.
             "task": "conferences.tasks.offers_expire",
