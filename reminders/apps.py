@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class RemindersConfig(AppConfig):
     name = "reminders"
     verbose_name = _("Påminnelser")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from reminders.models import Message, Preference, ReminderSettings
+
+        auditlog.register(ReminderSettings)
+        auditlog.register(Preference, exclude_fields=["updated_at"])
+        # Only the manual retry saves a Message through the ORM; sends are bulk updates.
+        auditlog.register(Message, include_fields=["status", "attempts"])

@@ -1,0 +1,502 @@
+"""Every write of the reminder machinery: the sweep, sending, retry, settings and preferences.
+
+The sweep, run by Celery beat every hour or by ``manage.py send_reminders``:
+
+1. **collect** – every rule yields candidates for today (and the catch-up window);
+2. **record** – one Reminder row each, ``bulk_create(ignore_conflicts=True)`` against the
+   unique constraint, so a second tick, a second worker or a retried task adds nothing;
+3. **dispatch** – opted-out kinds are marked skipped; escalation deadlines of people who asked
+   for them immediately get their own message; everything else joins the person's one daily
+   digest (unique per person and day) once the day's send hour has come;
+4. **send** – messages are claimed with one conditional UPDATE (pending → sending, with a
+   token); only the claimant sends. A claim abandoned by a killed worker is taken over after
+   ``stale_claim_minutes``.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+import socket
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit_actor
+from reminders.emails import build_message_email
+from reminders.models import (
+    ESCALATION_KINDS,
+    OPTIONAL_KINDS,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Preference,
+    Reminder,
+    ReminderSettings,
+    ReminderStatus,
+    email_key,
+    user_key,
+)
+from reminders.rules import Candidate, Window, all_rules
+
+logger = logging.getLogger(__name__)
+
+# A message is tried at most this many times on transient errors before it is marked failed
+# (Förvaltare can then send it again from the send log).
+MAX_ATTEMPTS = 5
+SEND_BATCH = 200
+ATTACH_BATCH = 300
+
+
+# --- collect ---------------------------------------------------------------------------------
+def send_time(day: dt.date, config: ReminderSettings) -> dt.datetime:
+    """The nominal moment a reminder of ``day`` is sent (the digest hour, local time)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(config.send_hour)))
+
+
+def reminder_candidates(*, today: dt.date, config: ReminderSettings) -> list[Candidate]:
+    """What every rule says is due, without objects created after their send time passed."""
+    window = Window(today=today, config=config)
+    found = []
+    with translation.override("sv"):
+        for rule in all_rules():
+            found.extend(rule.collect(window))
+    return [
+        c for c in found if c.created_at is None or c.created_at <= send_time(c.send_on, config)
+    ]
+
+
+def _key(candidate: Candidate) -> str:
+    if candidate.recipient is not None:
+        return user_key(candidate.recipient.pk)
+    return email_key(candidate.email)
+
+
+def _identity(key: str, ct_id: int, c: Candidate) -> tuple:
+    return (key, ct_id, c.object_id, c.scope_id, c.kind, c.due_date, c.occurrence)
+
+
+def _existing(candidates: list[Candidate], types: dict) -> set[tuple]:
+    """Identities of the candidates that already have a Reminder row. One query."""
+    if not candidates:
+        return set()
+    rows = Reminder.objects.filter(
+        kind__in={c.kind for c in candidates},
+        due_date__in={c.due_date for c in candidates},
+        content_type_id__in=set(types.values()),
+    ).values_list(
+        "recipient_key",
+        "content_type_id",
+        "object_id",
+        "scope_id",
+        "kind",
+        "due_date",
+        "occurrence",
+    )
+    return set(rows)
+
+
+def _content_types(candidates: Iterable[Candidate]) -> dict[type, int]:
+    models = {c.model for c in candidates}
+    return {m: ct.pk for m, ct in ContentType.objects.get_for_models(*models).items()}
+
+
+@dataclass
+class SweepResult:
+    today: dt.date
+    candidates: int = 0
+    new: int = 0
+    skipped: int = 0
+    messages: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    would_send: list[Candidate] = field(default_factory=list)
+    ready_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "candidates": self.candidates,
+            "new": self.new,
+            "skipped": self.skipped,
+            "messages": self.messages,
+            "sent": self.sent,
+            "failed": self.failed,
+            "retrying": self.retrying,
+        }
+
+
+def reminders_record(*, candidates: list[Candidate], now: dt.datetime) -> list[Candidate]:
+    """Insert a Reminder per new candidate; return the ones that were new."""
+    types = _content_types(candidates) if candidates else {}
+    existing = _existing(candidates, types)
+    new, seen = [], set()
+    for c in candidates:
+        ident = _identity(_key(c), types[c.model], c)
+        if ident in existing or ident in seen:
+            continue
+        seen.add(ident)
+        new.append(c)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                recipient=c.recipient,
+                recipient_key=_key(c),
+                email=(c.recipient.email if c.recipient is not None else c.email) or "",
+                content_type_id=types[c.model],
+                object_id=c.object_id,
+                scope_id=c.scope_id,
+                kind=c.kind,
+                due_date=c.due_date,
+                occurrence=c.occurrence,
+                send_on=c.send_on,
+                source=str(c.source)[:60],
+                title=str(c.title)[:500],
+                url=c.url,
+                created_at=now,
+            )
+            for c in new
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return new
+
+
+# --- dispatch --------------------------------------------------------------------------------
+def _daily_open(*, today: dt.date, now: dt.datetime, config: ReminderSettings) -> bool:
+    local = timezone.localtime(now)
+    return today < local.date() or local.hour >= config.send_hour
+
+
+def _skip_opted_out(rows: list[dict]) -> tuple[list[dict], int]:
+    """Mark reminders of kinds their recipient opted out of as skipped. Two queries."""
+    user_ids = {r["recipient_id"] for r in rows if r["recipient_id"]}
+    prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
+    skip = [
+        r["pk"]
+        for r in rows
+        if r["recipient_id"] in prefs and not prefs[r["recipient_id"]].wants(r["kind"])
+    ]
+    if skip:
+        Reminder.objects.filter(pk__in=skip, status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.SKIPPED
+        )
+    skipped = set(skip)
+    immediate_users = {uid for uid, p in prefs.items() if p.escalation_immediately}
+    kept = [
+        dict(r, immediate=r["recipient_id"] in immediate_users)
+        for r in rows
+        if r["pk"] not in skipped
+    ]
+    return kept, len(skip)
+
+
+def _attach(mapping: dict[int, list[int]]) -> None:
+    """Give unattached reminders their message: message id -> reminder ids, batched."""
+    items = list(mapping.items())
+    for start in range(0, len(items), ATTACH_BATCH):
+        chunk = items[start : start + ATTACH_BATCH]
+        pks = [pk for _mid, ids in chunk for pk in ids]
+        Reminder.objects.filter(
+            pk__in=pks, message__isnull=True, status=ReminderStatus.PENDING
+        ).update(message_id=Case(*[When(pk__in=ids, then=Value(mid)) for mid, ids in chunk]))
+
+
+def _group(rows: list[dict]) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r["recipient_key"]].append(r)
+    return groups
+
+
+def _new_message(rows: list[dict], *, day: dt.date, kind: str) -> Message:
+    first = rows[0]
+    return Message(
+        recipient_id=first["recipient_id"],
+        recipient_key=first["recipient_key"],
+        email=first["email"],
+        day=day,
+        kind=kind,
+    )
+
+
+def _dispatch_immediate(rows: list[dict], *, today: dt.date) -> None:
+    groups = _group(rows)
+    if not groups:
+        return
+    created = Message.objects.bulk_create(
+        [_new_message(g, day=today, kind=MessageKind.IMMEDIATE) for g in groups.values()]
+    )
+    _attach({m.pk: [r["pk"] for r in groups[m.recipient_key]] for m in created})
+
+
+def _dispatch_daily(rows: list[dict], *, today: dt.date) -> None:
+    groups = _group(rows)
+    if not groups:
+        return
+    Message.objects.bulk_create(
+        [_new_message(g, day=today, kind=MessageKind.DAILY) for g in groups.values()],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    open_messages = dict(
+        Message.objects.filter(
+            kind=MessageKind.DAILY,
+            day=today,
+            status=MessageStatus.PENDING,
+            recipient_key__in=list(groups),
+        ).values_list("recipient_key", "pk")
+    )
+    _attach({mid: [r["pk"] for r in groups[key]] for key, mid in open_messages.items()})
+
+
+def messages_dispatch(*, today: dt.date, now: dt.datetime, config: ReminderSettings) -> int:
+    """Put pending reminders into messages. Returns how many were skipped (opted out)."""
+    with transaction.atomic():
+        # A reminder attached to a digest just as it was being sent went out without it:
+        # give it back, so the next digest carries it (never drop an item).
+        Reminder.objects.filter(
+            status=ReminderStatus.PENDING, message__status=MessageStatus.SENT
+        ).update(message=None)
+        rows = list(
+            Reminder.objects.filter(
+                status=ReminderStatus.PENDING, message__isnull=True, send_on__lte=today
+            ).values("pk", "recipient_id", "recipient_key", "email", "kind")
+        )
+        rows, skipped = _skip_opted_out(rows)
+        immediate = [r for r in rows if r["immediate"] and r["kind"] in ESCALATION_KINDS]
+        _dispatch_immediate(immediate, today=today)
+        if _daily_open(today=today, now=now, config=config):
+            daily = [r for r in rows if not (r["immediate"] and r["kind"] in ESCALATION_KINDS)]
+            _dispatch_daily(daily, today=today)
+    return skipped
+
+
+def _sendable(*, now: dt.datetime, config: ReminderSettings) -> Q:
+    cutoff = now - dt.timedelta(minutes=config.stale_claim_minutes)
+    return Q(status=MessageStatus.PENDING) | Q(status=MessageStatus.SENDING, claimed_at__lt=cutoff)
+
+
+def messages_ready(*, now: dt.datetime, config: ReminderSettings) -> list[int]:
+    """Ids of the messages a sender may claim now (pending, or abandoned by a dead worker)."""
+    return list(
+        Message.objects.filter(_sendable(now=now, config=config))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# --- send ------------------------------------------------------------------------------------
+TRANSIENT_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Connection trouble and temporary (4xx) SMTP answers are worth trying again."""
+    if isinstance(error, TRANSIENT_ERRORS):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return False
+
+
+@dataclass
+class SendResult:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+
+
+def _claim(message_ids: list[int], *, now: dt.datetime, config: ReminderSettings) -> list[Message]:
+    """Take the messages that nobody else is sending. Two queries."""
+    token = uuid.uuid4().hex
+    Message.objects.filter(pk__in=message_ids).filter(_sendable(now=now, config=config)).update(
+        status=MessageStatus.SENDING,
+        claimed_at=now,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+    )
+    pending = Reminder.objects.filter(status=ReminderStatus.PENDING).order_by(
+        "source", "due_date", "pk"
+    )
+    return list(
+        Message.objects.filter(claim_token=token, status=MessageStatus.SENDING)
+        .select_related("recipient")
+        .prefetch_related(Prefetch("reminders", queryset=pending, to_attr="to_send"))
+    )
+
+
+def messages_send(
+    *, message_ids: list[int], now: dt.datetime | None = None, final: bool = False
+) -> SendResult:
+    """Send the given messages that this caller manages to claim.
+
+    Transient errors release the message for another try (``retry``) until MAX_ATTEMPTS, or
+    at once if ``final``; any other error marks it failed with the error for the send log.
+    """
+    now = now or timezone.now()
+    config = ReminderSettings.load()
+    result = SendResult()
+    for start in range(0, len(message_ids), SEND_BATCH):
+        _send_batch(message_ids[start : start + SEND_BATCH], now, config, final, result)
+    return result
+
+
+def _send_batch(ids, now, config, final, result: SendResult) -> None:
+    claimed = _claim(ids, now=now, config=config)
+    if not claimed:
+        return
+    sent_reminders: list[int] = []
+    empty: list[int] = []
+    with get_connection() as connection:
+        for message in claimed:
+            if not message.to_send:
+                empty.append(message.pk)
+                continue
+            error = _send_one(message, connection)
+            if error is None:
+                result.sent.append(message.pk)
+                sent_reminders.extend(r.pk for r in message.to_send)
+            else:
+                _record_failure(message, error, final=final, result=result)
+    if empty:
+        # Nothing left to say (all skipped or sent elsewhere): drop the empty shell.
+        Message.objects.filter(pk__in=empty, status=MessageStatus.SENDING).delete()
+    if result.sent:
+        Message.objects.filter(pk__in=result.sent, status=MessageStatus.SENDING).update(
+            status=MessageStatus.SENT, sent_at=now, last_error=""
+        )
+        Reminder.objects.filter(pk__in=sent_reminders).update(status=ReminderStatus.SENT)
+
+
+def _send_one(message: Message, connection) -> BaseException | None:
+    if not message.email:
+        return ValueError(_("Mottagaren saknar e-postadress."))
+    try:
+        email = build_message_email(message, message.to_send)
+        email.connection = connection
+        email.send()
+    except Exception as error:  # noqa: BLE001 – every failure is logged on the message
+        logger.warning("Påminnelse %s kunde inte skickas: %s", message.pk, error)
+        return error
+    return None
+
+
+def _record_failure(message: Message, error: BaseException, *, final: bool, result) -> None:
+    again = is_transient(error) and not final and message.attempts < MAX_ATTEMPTS
+    status = MessageStatus.PENDING if again else MessageStatus.FAILED
+    Message.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
+        status=status, last_error=f"{type(error).__name__}: {error}"[:2000], claim_token=""
+    )
+    (result.retry if again else result.failed).append(message.pk)
+
+
+# --- the sweep -------------------------------------------------------------------------------
+def reminder_sweep(
+    *,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    send: bool = True,
+    now: dt.datetime | None = None,
+) -> SweepResult:
+    """Collect, record, dispatch and (unless ``send`` is False) send, once.
+
+    ``dry_run`` writes nothing and lists in ``would_send`` the reminders that are new.
+    Safe to run any number of times, concurrently too: each reminder is sent once.
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    config = ReminderSettings.load() if not dry_run else _config_readonly()
+    candidates = reminder_candidates(today=today, config=config)
+    result = SweepResult(today=today, candidates=len(candidates))
+    if dry_run:
+        types = _content_types(candidates) if candidates else {}
+        existing = _existing(candidates, types)
+        result.would_send = [
+            c for c in candidates if _identity(_key(c), types[c.model], c) not in existing
+        ]
+        result.new = len(result.would_send)
+        return result
+    result.new = len(reminders_record(candidates=candidates, now=now))
+    result.skipped = messages_dispatch(today=today, now=now, config=config)
+    ready = messages_ready(now=now, config=config)
+    result.messages = len(ready)
+    result.ready_ids = ready
+    if send:
+        sent = messages_send(message_ids=ready, now=now)
+        result.sent, result.failed, result.retrying = (
+            len(sent.sent),
+            len(sent.failed),
+            len(sent.retry),
+        )
+    return result
+
+
+def _config_readonly() -> ReminderSettings:
+    return ReminderSettings.objects.filter(pk=1).first() or ReminderSettings(pk=1)
+
+
+# --- Förvaltare and users --------------------------------------------------------------------
+def message_retry(*, message: Message, actor) -> Message:
+    """Send a failed message again (from the send log)."""
+    if message.status != MessageStatus.FAILED:
+        raise ValidationError(_("Bara misslyckade utskick kan skickas igen."))
+    with transaction.atomic(), audit_actor(actor):
+        message.status = MessageStatus.PENDING
+        message.attempts = 0
+        message.claim_token = ""
+        message.save(update_fields=["status", "attempts", "claim_token"])
+    from reminders.tasks import send_message
+
+    transaction.on_commit(lambda: send_message.delay(message.pk))
+    return message
+
+
+def settings_update(*, config: ReminderSettings, actor, data: dict) -> ReminderSettings:
+    """Change lead times and sending rules (Förvaltare)."""
+    for name, value in data.items():
+        setattr(config, name, value)
+    config.full_clean()
+    if config.checklist_second_days >= config.checklist_first_days:
+        raise ValidationError(
+            {
+                "checklist_second_days": _(
+                    "Den sista påminnelsen måste komma närmare tidsgränsen än den första."
+                )
+            }
+        )
+    with transaction.atomic(), audit_actor(actor):
+        config.save()
+    return config
+
+
+def preference_update(
+    *, user, actor, escalation_immediately: bool, opted_out: Iterable[str]
+) -> Preference:
+    """A user's own choices. Escalation deadlines cannot be opted out of."""
+    opted = sorted(set(opted_out))
+    unknown = [k for k in opted if k not in OPTIONAL_KINDS]
+    if unknown:
+        raise ValidationError(_("Påminnelser om tidsgränser i eskaleringen kan inte väljas bort."))
+    with transaction.atomic(), audit_actor(actor):
+        pref, _created = Preference.objects.select_for_update().get_or_create(user=user)
+        pref.escalation_immediately = escalation_immediately
+        pref.opted_out = opted
+        pref.full_clean()
+        pref.save()
+    return pref
