@@ -14,6 +14,13 @@ def beat_schedule() -> dict:
             "task": "core.tasks.heartbeat",
             "schedule": crontab(minute="*/5"),
         },
+        "reminders-sweep": {
+            # Records due reminders and sends each person's daily digest once the send hour
+            # (an editable setting) has come; escalation deadlines go out at once to those who
+            # asked. Hourly, so a missed tick or a stopped worker is caught up within the hour.
+            "task": "reminders.tasks.sweep",
+            "schedule": crontab(minute=7),
+        },
         "escalation-handlers-sync": {
             # Adds users who now match the rules of the step an active case stands on.
             "task": "escalation.tasks.sync_current_handlers",
