@@ -130,10 +130,11 @@ def registration_create(
     _validate_person(
         name=name, email=email, consent=consent, party=party, organisation_other=organisation_other
     )
-    now = now or timezone.now()
     try:
         with transaction.atomic(), audit_actor(actor):
             locked = _locked_conference(conference.pk)
+            # Taken after the lock: the order of joined_at is the order seats were decided in.
+            now = now or timezone.now()
             reason = registration_closed_reason(locked, now)
             if reason:
                 raise ValidationError(reason)
