@@ -11,12 +11,24 @@ class ConferencesConfig(AppConfig):
 
         from conferences import models
 
-        auditlog.register(models.Conference)
+        # Reverse relations are left out: they only add noise to the trail.
+        auditlog.register(
+            models.Conference,
+            exclude_fields=[
+                "programme",
+                "pre_meetings",
+                "documents",
+                "invitations",
+                "registrations",
+                "capacity_notified_at",
+            ],
+        )
         auditlog.register(models.ProgrammeItem)
         auditlog.register(models.PreMeeting)
         auditlog.register(models.ConferenceDocument)
-        auditlog.register(models.Invitation)
+        auditlog.register(models.Invitation, exclude_fields=["recipients"])
         # Health-related answers never enter the audit trail: they must be deletable.
         auditlog.register(
-            models.Registration, exclude_fields=["diet", "allergies", "accessibility", "token"]
+            models.Registration,
+            exclude_fields=["diet", "allergies", "accessibility", "token", "recipient"],
         )

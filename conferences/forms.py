@@ -250,6 +250,12 @@ class RegistrationForm(_Crispy, forms.Form):
 
 
 class FilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
+
     q = forms.CharField(label=_("Sök namn eller e-post"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),

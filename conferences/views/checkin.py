@@ -3,6 +3,7 @@ printable attendance list."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -18,17 +19,22 @@ class CheckInView(ConferenceMixin, View):
         rows = selectors.participants(
             self.conference, status=Registration.Status.BEKRAFTAD, q=q
         ).order_by("name", "id")
-        rows = list(rows)
         return render(
             request,
             "conferences/checkin.html",
             {
                 "conference": self.conference,
-                "registrations": rows,
+                "registrations": list(rows),
                 "q": q,
-                "attended_count": sum(1 for r in rows if r.attended),
+                "tally": _tally(self.conference),
             },
         )
+
+
+def _tally(conference) -> dict:
+    return conference.registrations.filter(status=Registration.Status.BEKRAFTAD).aggregate(
+        confirmed=Count("id"), attended=Count("id", filter=Q(attended=True))
+    )
 
 
 class CheckInToggleView(ConferenceMixin, View):
@@ -48,7 +54,13 @@ class CheckInToggleView(ConferenceMixin, View):
             return render(
                 request,
                 "conferences/_checkin_row.html",
-                {"conference": self.conference, "r": registration, "error": error},
+                {
+                    "conference": self.conference,
+                    "r": registration,
+                    "error": error,
+                    "tally": _tally(self.conference),
+                    "oob": True,
+                },
             )
         if error:
             messages.error(request, error)
