@@ -304,7 +304,7 @@ def checklist(units: list[Unit], *, with_users: bool = False) -> list[ChecklistR
 def recent_log(unit_ids: Iterable[int], *, limit: int = 20) -> list[ProgressLog]:
     return list(
         ProgressLog.objects.filter(unit_id__in=list(unit_ids))
-        .select_related("author", "unit", "unit__party")
+        .select_related("author", "unit", "unit__party", "responsibility")
         .order_by("-created_at", "-pk")[:limit]
     )
 

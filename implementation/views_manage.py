@@ -289,6 +289,7 @@ def need_create_view(request, party: str, unit: str):
     unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
     _require(permissions.can_edit_progress(request.user, unit_obj))
     form = NeedForm(request.POST or None, unit=unit_obj)
+    del form.fields["status"]  # a new need starts as Identifierat
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(
@@ -305,7 +306,6 @@ def need_create_view(request, party: str, unit: str):
         ):
             messages.success(request, _("Utvecklingsbehovet är sparat."))
             return redirect(unit_url(unit_obj) + "#utvecklingsbehov")
-    del form.fields["status"]
     return _form_page(
         request,
         form,

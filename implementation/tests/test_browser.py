@@ -1,0 +1,91 @@
+"""The implementation lead's whole flow in Chromium, with axe-core on every page."""
+
+import re
+
+from django.urls import reverse
+
+from implementation.models import Progress, ProgressLog, Responsibility, Status
+
+
+def test_lead_marks_an_item_done_from_min_sida_and_sees_the_rollup(
+    browser_page, axe_check, login_as, gbg_lead, gbg_forvaltning, gbg_verksamhet, boras_verksamhet
+):
+    page = browser_page
+    item = Responsibility.objects.get(code="p1-verksamhet-eskaleringstrappan")
+    login_as(page, gbg_lead)
+    page.goto(page.base_url + reverse("implementation:my_page"))
+    assert page.locator("h1").inner_text() == "Min sida"
+    axe_check(page, context="Min sida")
+    rollup = page.locator(f"#framsteg-{gbg_verksamhet.pk}")
+    assert "0 av 19 klara" in rollup.inner_text()
+
+    row = page.locator(f"#forsenade-{gbg_verksamhet.pk}-{item.pk}")
+    row.get_by_label("Ny status").select_option(label="Klar")
+    row.get_by_label(re.compile("Kommentar")).fill("Rutinen är genomgången på APT.")
+    row.get_by_role("button", name=re.compile("Spara")).click()
+    confirmation = page.get_by_role("status").filter(has_text="har nu status Klar")
+    confirmation.wait_for()
+    assert page.url.endswith(reverse("implementation:my_page"))  # no page change
+    assert "1 av 19 klara" in page.locator(f"#framsteg-{gbg_verksamhet.pk}").inner_text()
+    assert "1 av 38 klara" in page.locator(f"#framsteg-{gbg_forvaltning.pk}").inner_text()
+    assert Progress.objects.get(unit=gbg_verksamhet, responsibility=item).status == Status.KLAR
+    assert ProgressLog.objects.get().comment == "Rutinen är genomgången på APT."
+    axe_check(page, context="Min sida efter ändring")
+
+    page.goto(
+        page.base_url + reverse("implementation:unit", args=["goteborg", gbg_verksamhet.slug])
+    )
+    assert "Klar" in page.locator(f"#ansvar-{item.code}").inner_text()
+    axe_check(page, context="verksamhetens sida")
+    page.goto(
+        page.base_url + reverse("implementation:unit", args=["goteborg", gbg_forvaltning.slug])
+    )
+    axe_check(page, context="förvaltningens sida")
+    page.goto(
+        page.base_url + reverse("implementation:matrix", args=["goteborg", gbg_forvaltning.slug])
+    )
+    axe_check(page, context="förvaltningens matris")
+    page.goto(page.base_url + reverse("implementation:party", args=["goteborg"]))
+    axe_check(page, context="partens sida")
+    page.goto(page.base_url + reverse("implementation:index"))
+    axe_check(page, context="översikten")
+
+    # A Borås unit: readable, but its edit forms are out of reach.
+    page.goto(
+        page.base_url
+        + reverse("implementation:progress", args=["boras", boras_verksamhet.slug, item.code])
+    )
+    assert page.get_by_role("heading", name="Rapportera").count() == 0
+    response = page.goto(
+        page.base_url + reverse("implementation:unit_edit", args=["boras", boras_verksamhet.slug])
+    )
+    assert response.status == 403
+    assert not Progress.objects.filter(unit=boras_verksamhet).exists()
+
+
+def test_progress_form_and_bulk_pages_are_accessible(
+    browser_page, axe_check, login_as, gbg_lead, gbg_forvaltning, gbg_verksamhet
+):
+    page = browser_page
+    login_as(page, gbg_lead)
+    item = Responsibility.objects.get(code="p2-verksamhet-rutiner-eskaleringstrappan")
+    page.goto(
+        page.base_url
+        + reverse("implementation:progress", args=["goteborg", gbg_verksamhet.slug, item.code])
+    )
+    page.locator("#id_status").select_option(label="Hinder")
+    page.get_by_role("button", name="Spara").click()
+    assert "Skriv en kommentar" in page.content()
+    axe_check(page, context="rapportformulär med fel")
+    page.get_by_label("Kommentar till loggen").fill("Väntar på nämndbeslut.")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(re.compile(gbg_verksamhet.slug + "/$|#ansvar-"))
+    assert Progress.objects.get().status == Status.HINDER
+    for name, args in (
+        ("bulk_upload", ["goteborg", gbg_forvaltning.slug]),
+        ("members", ["goteborg", gbg_forvaltning.slug]),
+        ("phases", []),
+        ("without_lead", []),
+    ):
+        page.goto(page.base_url + reverse(f"implementation:{name}", args=args))
+        axe_check(page, context=name)
