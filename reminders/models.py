@@ -76,6 +76,11 @@ class ReminderSettings(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    escalation_overdue_interval_days = models.PositiveSmallIntegerField(
+        _("eskalering: dagar mellan påminnelser när tidsgränsen har passerats"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     conference_not_registered_days = models.PositiveSmallIntegerField(
         _("konferens: påminn inbjudna som inte anmält sig, dagar före sista anmälningsdag"),
         default=3,
