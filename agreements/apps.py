@@ -21,4 +21,11 @@ class AgreementsConfig(AppConfig):
             models.Decision,
             models.AgreementDocument,
         ):
-            auditlog.register(model)
+            # Own columns only: reverse relations (other apps' foreign keys) are not changes
+            # of this row and would only clutter the trail.
+            auditlog.register(model, include_fields=_own_fields(model))
+
+
+def _own_fields(model) -> list[str]:
+    skip = {"id", "updated_at"}
+    return [f.name for f in model._meta.concrete_fields if f.name not in skip]

@@ -195,7 +195,7 @@ def _decision_fields(data: dict) -> dict:
 
 
 def _parties_for(user):
-    parties = Party.objects.agreement_parties().order_by("kind", "name")
+    parties = Party.objects.agreement_parties().order_by("-kind", "name")  # VGR first
     if has_role(user, Role.FORVALTARE):
         return parties
     own = user.party

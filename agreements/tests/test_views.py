@@ -1,0 +1,419 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from agreements import services
+from agreements.models import AgreementDocument, Decision
+from agreements.tests.conftest import TODAY
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+READ_PAGES = [
+    ("agreements:index", {}),
+    ("agreements:agreement_detail", {"slug": "hos-avtal-2027"}),
+    ("agreements:agreement_detail", {"slug": "ok-munhalsa-old"}),
+    ("agreements:board", {}),
+    ("agreements:party_detail", {"slug": "goteborg"}),
+    ("agreements:register_xlsx", {}),
+    ("agreements:register_csv", {}),
+]
+WRITE_PAGES = [("agreements:decision_create", {})]
+
+
+def _form(party, chosen, **overrides):
+    data = {
+        "party": party.pk,
+        "agreements": [a.pk for a in chosen],
+        "decided_on": "2026-04-20",
+        "body": Decision.Body.KOMMUNFULLMAKTIGE,
+        "outcome": Decision.Outcome.ADOPTED,
+        "reference": "KF 2026-04-20 § 45",
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- who may see what -------------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "kwargs"), READ_PAGES + WRITE_PAGES)
+def test_anonymous_users_are_sent_to_login(client, reference_data, name, kwargs):
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/logga-in/")
+
+
+@pytest.mark.parametrize(("name", "kwargs"), READ_PAGES)
+def test_every_logged_in_user_may_read(client, lead, frozen, name, kwargs):
+    client.force_login(lead)
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
+
+
+def test_an_implementation_lead_may_not_record_correct_or_remove(
+    client, lead, record, party, new_agreements, frozen
+):
+    decision = record(party("goteborg"))[0]
+    client.force_login(lead)
+    assert client.get(reverse("agreements:decision_create")).status_code == 403
+    response = client.post(
+        reverse("agreements:decision_create"), _form(party("ale"), new_agreements)
+    )
+    assert response.status_code == 403
+    for name in ("agreements:decision_correct", "agreements:decision_delete"):
+        assert client.get(reverse(name, args=[decision.pk])).status_code == 403
+        assert client.post(reverse(name, args=[decision.pk])).status_code == 403
+    assert Decision.objects.count() == 5
+    page = client.get(reverse("agreements:party_detail", args=["goteborg"])).content.decode()
+    assert "Registrera beslut" not in page and "Rätta" not in page
+
+
+@pytest.mark.parametrize("user", ["registrator", "forvaltare"])
+def test_registrator_and_forvaltare_record_a_joint_decision(
+    client, request, party, new_agreements, frozen, user
+):
+    actor = request.getfixturevalue(user)
+    client.force_login(actor)
+    form = client.get(reverse("agreements:decision_create") + "?part=ale").content.decode()
+    assert "Registrera beslut" in form
+    response = client.post(
+        reverse("agreements:decision_create"), _form(party("ale"), new_agreements)
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("agreements:party_detail", args=["ale"])
+    decisions = Decision.objects.filter(party__slug="ale")
+    assert decisions.count() == 5
+    assert {d.recorded_by for d in decisions} == {actor}
+    assert LogEntry.objects.get_for_model(Decision).filter(actor=actor).count() == 5
+
+
+def test_a_municipal_registrator_cannot_record_or_correct_another_municipality(
+    client, municipal_registrator, record, party, new_agreements, frozen
+):
+    lerum = record(party("lerum"))[0]
+    client.force_login(municipal_registrator)
+    response = client.post(
+        reverse("agreements:decision_create"), _form(party("partille"), new_agreements)
+    )
+    assert response.status_code == 400
+    assert "Välj en part i avtalet" in response.content.decode()
+    assert client.get(reverse("agreements:decision_correct", args=[lerum.pk])).status_code == 403
+    assert client.post(reverse("agreements:decision_delete", args=[lerum.pk])).status_code == 403
+    assert not Decision.objects.filter(party__slug="partille").exists()
+    assert Decision.objects.filter(pk=lerum.pk).exists()
+
+
+# --- bad input ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("slug", "overrides", "message"),
+    [
+        ("ale", {"decided_on": "2026-12-01"}, "kan inte ha ett datum i framtiden"),
+        (
+            "ale",
+            {"outcome": "uppskjutet"},
+            "Ange ett planerat beslutsdatum när beslutet skjuts upp.",
+        ),
+        ("kungsbacka", {}, "Välj en part i avtalet"),
+        ("ale", {"agreements": []}, "Välj minst ett avtal"),
+        ("ale", {"decided_on": "20 april"}, "Fyll i ett giltigt datum"),
+    ],
+)
+def test_bad_input_is_refused_with_a_swedish_message_and_the_typed_values_are_kept(
+    client, registrator, party, new_agreements, frozen, slug, overrides, message
+):
+    client.force_login(registrator)
+    data = _form(party(slug), new_agreements, **overrides)
+    response = client.post(reverse("agreements:decision_create"), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    assert "Beslutet är inte sparat" in page
+    assert "KF 2026-04-20 § 45" in page  # what the user typed is kept
+    assert not Decision.objects.exists()
+
+
+def test_a_duplicate_decision_is_refused_through_the_form(
+    client, registrator, record, party, new_agreements, frozen
+):
+    record(party("ale"), agreements=new_agreements[:1])
+    client.force_login(registrator)
+    response = client.post(
+        reverse("agreements:decision_create"), _form(party("ale"), new_agreements)
+    )
+    assert response.status_code == 400
+    assert "Ale har redan ett beslut 20 april 2026 om" in response.content.decode()
+    assert Decision.objects.count() == 1
+
+
+# --- corrections ----------------------------------------------------------------------------
+def test_a_correction_through_the_form_shows_in_the_party_history(
+    client, registrator, record, party, frozen
+):
+    decision = record(party("ale"))[0]
+    client.force_login(registrator)
+    url = reverse("agreements:decision_correct", args=[decision.pk])
+    assert "KF 2026-04-20 § 1" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "decided_on": "2026-04-20",
+            "body": "kommunfullmaktige",
+            "outcome": "antaget",
+            "reference": "KF 2026-04-20 § 12",
+        },
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.reference == "KF 2026-04-20 § 12"
+    page = client.get(reverse("agreements:party_detail", args=["ale"])).content.decode()
+    assert "Rättat" in page
+    assert "KF 2026-04-20 § 1 → KF 2026-04-20 § 12" in page
+
+
+def test_a_bad_correction_saves_nothing(client, registrator, record, party, frozen):
+    decision = record(party("ale"))[0]
+    client.force_login(registrator)
+    response = client.post(
+        reverse("agreements:decision_correct", args=[decision.pk]),
+        {"decided_on": "2026-04-20", "body": "kommunfullmaktige", "outcome": "uppskjutet"},
+    )
+    assert response.status_code == 400
+    assert "Ange ett planerat beslutsdatum" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.outcome == Decision.Outcome.ADOPTED
+
+
+def test_removing_a_wrong_decision_keeps_it_in_the_party_history(
+    client, registrator, record, party, new_agreements, frozen
+):
+    decision = record(party("ale"), agreements=new_agreements[:1])[0]
+    client.force_login(registrator)
+    url = reverse("agreements:decision_delete", args=[decision.pk])
+    assert "Ta bort felregistrerat beslut" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert not Decision.objects.exists()
+    page = client.get(reverse("agreements:party_detail", args=["ale"])).content.decode()
+    assert "Borttaget" in page
+    assert "Inga beslut är registrerade" in page
+
+
+# --- board ----------------------------------------------------------------------------------
+def test_board_shows_counts_condition_missing_and_late(
+    client, styrgrupp_user, record, party, frozen
+):
+    record(party("vgr"), day=dt.date(2025, 11, 4))
+    record(party("ale"))
+    client.force_login(styrgrupp_user)
+    page = client.get(reverse("agreements:board")).content.decode()
+    assert "1 av 49 kommuner har antagit avtalet." in page
+    assert "Västra Götalandsregionen antog avtalet 4 november 2025." in page
+    assert "Villkoret är inte uppfyllt" in page
+    assert "48 kommuner har inte antagit allt" in page
+    assert "Inget beslut efter 31 maj 2026 och inget planerat beslutsdatum." in page
+    assert 'class="status status-ok">Antaget' in page
+
+
+def test_board_filters_work_without_javascript(client, lead, record, party, frozen):
+    record(party("ale"))
+    client.force_login(lead)
+    page = client.get(reverse("agreements:board"), {"forbund": "gr", "utfall": "antaget"})
+    text = page.content.decode()
+    assert "1 part visas." in text
+    assert '<th scope="row"><a href="/avtal/parter/ale/">Ale</a>' in text
+    assert '<th scope="row"><a href="/avtal/parter/lerum/">' not in text
+    bad = client.get(reverse("agreements:board"), {"forbund": "finns-inte"})
+    assert bad.status_code == 200
+    assert "50 parter visas." in bad.content.decode()
+
+
+def test_board_query_count_is_the_same_for_50_and_5000_decisions(
+    client, lead, party, new_agreements, frozen, django_assert_max_num_queries, count_queries
+):
+    from agreements.models import Party
+
+    client.force_login(lead)
+    url = reverse("agreements:board")
+    parties = list(Party.objects.agreement_parties())
+
+    def make(days: int) -> None:
+        rows = []
+        for offset in range(days):
+            day = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+            for p in parties:
+                rows.append(
+                    Decision(
+                        party=p,
+                        agreement=new_agreements[offset % 5],
+                        decided_on=day,
+                        body="regionfullmaktige" if p.is_region else "kommunfullmaktige",
+                        outcome="antaget",
+                    )
+                )
+        Decision.objects.bulk_create(rows)
+
+    make(1)  # 50 decisions
+    assert Decision.objects.count() == 50
+    small = count_queries(client.get, url)
+    make_more = 100  # 100 days × 50 parties = 5 000 decisions
+    Decision.objects.all().delete()
+    make(make_more)
+    assert Decision.objects.count() == 5000
+    large = count_queries(client.get, url)
+    assert small == large
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_index_and_party_pages_have_bounded_queries(
+    client, lead, record, party, frozen, count_queries
+):
+    client.force_login(lead)
+    ale = party("ale")
+    index = reverse("agreements:index")
+    party_url = reverse("agreements:party_detail", args=["ale"])
+    small = (count_queries(client.get, index), count_queries(client.get, party_url))
+    for offset in range(20):
+        record(ale, day=dt.date(2026, 1, 5) + dt.timedelta(days=offset), outcome="ej_beslutat")
+    large = (count_queries(client.get, index), count_queries(client.get, party_url))
+    assert small == large
+
+
+# --- exports --------------------------------------------------------------------------------
+def test_xlsx_export_has_the_status_and_every_decision(client, lead, record, party, frozen):
+    record(party("vgr"), day=dt.date(2025, 11, 4))
+    record(
+        party("dals-ed"),
+        day=dt.date(2026, 5, 25),
+        outcome="uppskjutet",
+        planned_date=dt.date(2026, 6, 17),
+    )
+    record(party("dals-ed"), day=dt.date(2026, 6, 17))
+    client.force_login(lead)
+    response = client.get(reverse("agreements:register_xlsx"))
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="beslutsregister-2026-11-22.xlsx"'
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Aktuell status", "Alla beslut"]
+    status = list(workbook["Aktuell status"].iter_rows(values_only=True))
+    assert status[0][:3] == ("Part", "Kommunalförbund", "Hälso- och sjukvårdsavtal")
+    assert len(status) == 51
+    rows = {row[0]: row for row in status[1:]}
+    assert rows["Västra Götalandsregionen"][2] == "Antaget"
+    assert rows["Dals-Ed"][2:] == ("Antaget",) * 5 + ("Ja", "Nej")
+    assert rows["Ale"][2] == "Inget beslut registrerat" and rows["Ale"][-1] == "Ja"
+    decisions = list(workbook["Alla beslut"].iter_rows(values_only=True))
+    assert decisions[0][:7] == (
+        "Part",
+        "Kommunalförbund",
+        "Delregion",
+        "Avtal",
+        "Beslutsdatum",
+        "Beslutande organ",
+        "Utfall",
+    )
+    assert len(decisions) == 1 + 15
+    postponed = next(r for r in decisions if r[6] == "Bordlagt/uppskjutet")
+    assert postponed[0] == "Dals-Ed"
+    assert postponed[4].date() == dt.date(2026, 5, 25)
+    assert postponed[7].date() == dt.date(2026, 6, 17)
+    cell = workbook["Alla beslut"].cell(2, 5)
+    assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_csv_export_uses_swedish_headers_and_iso_dates(client, lead, record, party, frozen):
+    record(party("ale"))
+    client.force_login(lead)
+    response = client.get(reverse("agreements:register_csv"))
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][0] == "Part" and rows[0][4] == "Beslutsdatum"
+    assert rows[1][:7] == [
+        "Ale",
+        "Göteborgsregionen",
+        "SIMBA",
+        rows[1][3],
+        "2026-04-20",
+        "Kommunfullmäktige",
+        "Antaget",
+    ]
+    assert len(rows) == 6
+
+
+# --- documents ------------------------------------------------------------------------------
+def test_a_registrator_uploads_a_pdf_that_is_served_through_a_checked_view(
+    client, registrator, lead, main_agreement, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(registrator)
+    url = reverse("agreements:document_create", args=[main_agreement.slug])
+    upload = SimpleUploadedFile("avtal.pdf", PDF, content_type="application/pdf")
+    response = client.post(url, {"title": "Avtalstext", "file": upload})
+    assert response.status_code == 302
+    document = AgreementDocument.objects.get()
+    download = reverse("agreements:document_download", args=[document.pk])
+    detail = client.get(reverse("agreements:agreement_detail", args=[main_agreement.slug]))
+    assert download in detail.content.decode()
+    assert "/media/" not in detail.content.decode()
+    client.logout()
+    assert client.get(download).status_code == 302  # to the login page
+    client.force_login(lead)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_a_wrong_upload_is_refused_and_the_title_is_kept(client, registrator, main_agreement):
+    client.force_login(registrator)
+    url = reverse("agreements:document_create", args=[main_agreement.slug])
+    upload = SimpleUploadedFile("avtal.pdf", b"plain text", content_type="application/pdf")
+    response = client.post(url, {"title": "Min rubrik", "file": upload})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Filtypen stöds inte" in page
+    assert 'value="Min rubrik"' in page
+    assert not AgreementDocument.objects.exists()
+
+
+def test_a_lead_may_not_add_or_remove_documents(client, lead, registrator, main_agreement):
+    document = services.document_add(
+        actor=registrator, agreement=main_agreement, title="Länk", url="https://www.vgregion.se/"
+    )
+    client.force_login(lead)
+    url = reverse("agreements:document_create", args=[main_agreement.slug])
+    assert client.post(url, {"title": "X", "url": "https://example.org/"}).status_code == 403
+    delete = reverse("agreements:document_delete", args=[document.pk])
+    assert client.post(delete).status_code == 403
+    assert AgreementDocument.objects.count() == 1
+    client.force_login(registrator)
+    assert client.post(delete).status_code == 302
+    assert not AgreementDocument.objects.exists()
+
+
+def test_agreement_pages_describe_state_and_timeline(client, lead, frozen):
+    client.force_login(lead)
+    index = client.get(reverse("agreements:index")).content.decode()
+    assert "Träder i kraft 1 januari 2027 om samtliga kommuner antar avtalet." in index
+    assert "Gäller till och med 31 december 2026." in index
+    assert "Regionfullmäktige säger upp det gamla avtalet och ingår det nya" in index
+    assert index.count("<h1") == 1
+    detail = client.get(reverse("agreements:agreement_detail", args=["hos-avtal-2027"]))
+    text = detail.content.decode()
+    assert "eskaleringstrappan" in text
+    assert "Betalningsansvar" in text or "betalningsansvar" in text
+    assert "0 av 49 kommuner har antagit detta." in text
+    assert TODAY.year == 2026
+
+
+def test_the_board_is_available_in_english(client, lead, frozen, settings):
+    client.force_login(lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("agreements:board")).content.decode()
+    assert "0 of 49 municipalities have adopted the agreement." in page
+    assert "The condition is not met" in page
