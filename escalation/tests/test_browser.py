@@ -94,3 +94,23 @@ def test_boras_opens_vgr_escalates_goteborg_cannot_find_it(
     axe_check(page, context="stegen")
     page.goto(page.base_url + "/eskalering/kalender/")
     axe_check(page, context="kalendern")
+
+
+def test_forvaltare_ladder_pages_are_accessible(
+    browser_page, axe_check, login_as, forvaltare, open_case
+):
+    case = open_case()
+    page = browser_page
+    login_as(page, forvaltare)
+    page.goto(page.base_url + "/eskalering/trappan/")
+    page.locator("summary", has_text="Lägg till handläggarregel på steg 1").click()
+    axe_check(page, context="stegen för förvaltaren")
+    page.get_by_role("link", name="Ändra steg 2").click()
+    page.get_by_label("Tidsgräns", exact=False).first.fill("0")
+    page.get_by_role("button", name="Spara steget").click()
+    expect(page.get_by_text("Tidsgränsen måste vara minst 1.")).to_be_visible()
+    axe_check(page, context="steget med fel")
+    page.goto(page.base_url + f"/eskalering/arenden/{case.pk}/")
+    for summary in page.locator("summary").all():
+        summary.click()
+    axe_check(page, context="ärendesidan med alla åtgärder öppna")

@@ -234,3 +234,24 @@ def test_dashboard_figures_are_bounded(parties, agreement, boras_lead, count_que
     ]
     assert [count_queries(f) for f in calls] == [1, 1, 2, 1, 1, 1]
     assert count_queries(lambda: selectors.activity_since(since=START)) == 1
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_ladder_calendar_and_detail_pages_are_bounded(
+    size, parties, agreement, boras_lead, count_queries, client, make_user
+):
+    sg = make_user(username="t-sg-q", role="styrgrupp", party=parties["mark"])
+    cases, periods = _bulk_cases(size, parties, agreement, boras_lead)
+    CaseHandler.objects.bulk_create(
+        [CaseHandler(period=p, user=sg, case_id=p.case_id) for p in periods]
+    )
+    client.force_login(sg)
+    counts = {
+        "ladder": count_queries(lambda: client.get("/eskalering/trappan/")),
+        "calendar": count_queries(lambda: client.get("/eskalering/kalender/")),
+        "detail": count_queries(lambda: client.get(f"/eskalering/arenden/{cases[0].pk}/")),
+    }
+    # Fixed bounds (session and content-type caches may save one query on a warm run).
+    assert counts["ladder"] <= 6, counts
+    assert counts["calendar"] <= 13, counts
+    assert counts["detail"] <= 10, counts
