@@ -152,6 +152,15 @@ class Preference(models.Model):
         return kind in ESCALATION_KINDS or kind not in set(self.opted_out)
 
 
+STATUS_CSS = {
+    "pending": "status-info",
+    "sending": "status-info",
+    "sent": "status-ok",
+    "failed": "status-bad",
+    "skipped": "status-neutral",
+}
+
+
 class MessageKind(models.TextChoices):
     DAILY = "daily", _("Daglig sammanställning")
     IMMEDIATE = "immediate", _("Direkt (eskalering)")
@@ -210,6 +219,10 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.email} ({self.get_kind_display()})"
+
+    @property
+    def status_css(self) -> str:
+        return STATUS_CSS[self.status]
 
 
 class ReminderStatus(models.TextChoices):
@@ -284,6 +297,10 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def status_css(self) -> str:
+        return STATUS_CSS[self.status]
 
     @property
     def is_escalation(self) -> bool:

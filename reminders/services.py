@@ -494,7 +494,8 @@ def preference_update(
     if unknown:
         raise ValidationError(_("Påminnelser om tidsgränser i eskaleringen kan inte väljas bort."))
     with transaction.atomic(), audit_actor(actor):
-        pref, _created = Preference.objects.select_for_update().get_or_create(user=user)
+        pref = Preference.objects.select_for_update().filter(user=user).first()
+        pref = pref or Preference(user=user)
         pref.escalation_immediately = escalation_immediately
         pref.opted_out = opted
         pref.full_clean()

@@ -72,3 +72,45 @@ class World:
 @pytest.fixture
 def world(reference_data, make_user, lead, other_lead, config):
     return World(make_user, lead, other_lead)
+
+
+@pytest.fixture
+def make_reminder(db):
+    """A reminder (and optionally its message) for a user, without running any rule."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from reminders.models import Message, Reminder, user_key
+
+    counter = {"n": 0}
+
+    def make(user, *, status="pending", message_status=None, kind="checklist_first", day=None):
+        counter["n"] += 1
+        day = day or dt.date(2026, 10, 1)
+        message = None
+        if message_status:
+            message = Message.objects.create(
+                recipient=user,
+                recipient_key=user_key(user.pk),
+                email=user.email,
+                day=day,
+                kind="immediate",
+                status=message_status,
+                last_error="SMTPRecipientsRefused: 550" if message_status == "failed" else "",
+            )
+        return Reminder.objects.create(
+            recipient=user,
+            recipient_key=user_key(user.pk),
+            email=user.email,
+            content_type=ContentType.objects.get_for_model(Unit),
+            object_id=counter["n"],
+            kind=kind,
+            due_date=day + dt.timedelta(days=14),
+            send_on=day,
+            source="Genomförande",
+            title=f"Ansvar nummer {counter['n']}",
+            url="/genomforande/",
+            status=status,
+            message=message,
+        )
+
+    return make
