@@ -351,3 +351,39 @@ def test_calendar_token_regenerate_revokes(boras_lead):
     assert services.calendar_token_get_or_create(user=boras_lead).token == first.token
     second = services.calendar_token_regenerate(user=boras_lead)
     assert second.token != first.token
+
+
+def test_sync_task_adds_late_handlers_to_active_cases_only(open_case, make_user, parties):
+    from escalation.tasks import sync_current_handlers
+
+    active = open_case()
+    done = open_case()
+    for case in (active, done):
+        for reason in ("a", "b", "c"):
+            case = services.case_escalate(case=case, actor=case.opened_by, reason=reason)
+    services.case_resolve(case=Case.objects.get(pk=done.pk), actor=done.opened_by, outcome="ok")
+    make_user(username="t-sg-new", role="styrgrupp", party=parties["vgr"])
+    assert sync_current_handlers() == 1
+    assert sync_current_handlers() == 0
+    assert _handlers(active) == {"t-sg-new"}
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(
+    open_case, make_user, parties, mailbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    make_user(username="t-sg", role="styrgrupp", party=parties["vgr"], email="sg@x.se")
+    case = open_case()
+    for reason in ("a", "b"):
+        case = services.case_escalate(case=case, actor=case.opened_by, reason=reason)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                services.case_escalate(case=case, actor=case.opened_by, reason="c")
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and mailbox == []
+    case.refresh_from_db()
+    assert case.step_order == 3
