@@ -32,3 +32,10 @@ class ConferencesConfig(AppConfig):
             models.Registration,
             exclude_fields=["diet", "allergies", "accessibility", "token", "recipient"],
         )
+        auditlog.register(models.ChecklistLink)
+
+        # Attendance is evidence on the implementation checklist (the lower app's registry).
+        from conferences.evidence_link import conference_evidence
+        from implementation import evidence
+
+        evidence.register(conference_evidence)

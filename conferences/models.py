@@ -402,3 +402,38 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in (self.Status.BEKRAFTAD, self.Status.ERBJUDEN)
+
+
+class ChecklistLink(models.Model):
+    """A förvaltare's link between a conference and an implementation checklist item: attending
+    the conference counts as evidence for the item (and marks it done for the attendee's unit)."""
+
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        related_name="checklist_links",
+        verbose_name=_("konferens"),
+    )
+    responsibility = models.ForeignKey(
+        "implementation.Responsibility",
+        on_delete=models.CASCADE,
+        related_name="conference_links",
+        verbose_name=_("ansvar i checklistan"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("kopplad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("koppling till checklistan")
+        verbose_name_plural = _("kopplingar till checklistan")
+        ordering = ["responsibility__phase__order", "responsibility__level", "responsibility__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "responsibility"], name="checklist_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} → {self.responsibility}"

@@ -124,3 +124,19 @@ def test_invite_register_cancel_and_promote(
     page.screenshot(path=SHOTS.format("konferens"), full_page=True)
     page.goto(f"{page.base_url}/konferenser/{conference.slug}/andra/")
     axe_check(page, context="ändra konferens")
+
+
+def test_forvaltare_links_a_conference_to_the_checklist(
+    browser_page, axe_check, login_as, forvaltare
+):
+    conference = ConferenceFactory()
+    page = browser_page
+    login_as(page, forvaltare)
+    page.goto(f"{page.base_url}/konferenser/{conference.slug}/")
+    page.get_by_role("link", name="Koppla till checklistan").click()
+    axe_check(page, context="koppla till checklistan")
+    page.get_by_role("button", name="Koppla Verksamhet: Delta på dialogkonferenser").click()
+    assert "Konferensen är kopplad." in page.locator(".portal-messages").inner_text()
+    assert conference.checklist_links.get().responsibility.code == "p2-verksamhet-dialogkonferenser"
+    axe_check(page, context="kopplade ansvar")
+    page.screenshot(path=SHOTS.format("checklista"), full_page=True)
