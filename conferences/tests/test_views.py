@@ -373,3 +373,11 @@ def test_query_counts_do_not_grow(client, conference, invitation, registrator, c
     large = count_queries(client.get, url)
     assert large == small, (name, small, large)
     assert small <= 25, (name, small)
+
+
+def test_public_page_in_english(client, conference):
+    client.cookies["hos_language"] = "en"
+    text = client.get(reverse("conferences:register", args=[conference.slug])).content.decode()
+    assert f"Registration for {conference.title}" in text
+    assert "How we handle your data" in text
+    assert "Send registration" in text

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from conferences import selectors, services
@@ -51,16 +52,16 @@ class ParticipantListView(ConferenceMixin, View):
 
 
 HEADERS = [
-    _("Namn"),
-    _("E-postadress"),
-    _("Organisation"),
-    _("Kommunalförbund"),
-    _("Enhet"),
-    _("Roll"),
-    _("Titel"),
-    _("Status"),
-    _("Anmäld"),
-    _("Närvarade"),
+    gettext_lazy("Namn"),
+    gettext_lazy("E-postadress"),
+    gettext_lazy("Organisation"),
+    gettext_lazy("Kommunalförbund"),
+    gettext_lazy("Enhet"),
+    gettext_lazy("Roll"),
+    gettext_lazy("Titel"),
+    gettext_lazy("Status"),
+    gettext_lazy("Anmäld"),
+    gettext_lazy("Närvarade"),
 ]
 
 
