@@ -18,12 +18,13 @@ ACTIVE = (S.BEKRAFTAD, S.ERBJUDEN, S.VANTELISTA)
 
 def conference_list() -> QuerySet[Conference]:
     """Conferences with their seat counts, in date order (undated last)."""
+    # Meta.ordering is not applied to aggregating queries: order explicitly.
     return Conference.objects.annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=S.BEKRAFTAD)),
         offered=Count("registrations", filter=Q(registrations__status=S.ERBJUDEN)),
         waiting=Count("registrations", filter=Q(registrations__status=S.VANTELISTA)),
         attended=Count("registrations", filter=Q(registrations__attended=True)),
-    )
+    ).order_by(F("date").asc(nulls_last=True), "start_time", "title")
 
 
 def conference_with_counts(slug: str) -> Conference:
@@ -160,10 +161,14 @@ def catering_summary(conference: Conference) -> Catering:
 
 
 def invitation_list(conference: Conference) -> QuerySet[Invitation]:
-    return conference.invitations.select_related("created_by").annotate(
-        total=Count("recipients"),
-        sent=Count("recipients", filter=Q(recipients__status=Recipient.Status.SKICKAD)),
-        failed=Count("recipients", filter=Q(recipients__status=Recipient.Status.MISSLYCKAD)),
+    return (
+        conference.invitations.select_related("created_by")
+        .annotate(
+            total=Count("recipients"),
+            sent=Count("recipients", filter=Q(recipients__status=Recipient.Status.SKICKAD)),
+            failed=Count("recipients", filter=Q(recipients__status=Recipient.Status.MISSLYCKAD)),
+        )
+        .order_by("-created_at", "-id")
     )
 
 

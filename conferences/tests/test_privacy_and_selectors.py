@@ -163,3 +163,11 @@ def test_demo_is_idempotent_and_marked(reference_data):
     assert Registration.objects.filter(attended=True).exists()
     call_command("seed_demo", stdout=io.StringIO())
     assert Registration.objects.count() == count
+
+
+def test_overview_lists_upcoming_first_then_past_newest_first(reference_data):
+    conferences = list(selectors.conference_list())
+    upcoming, past = selectors.upcoming_and_past(conferences)
+    assert [c.slug for c in upcoming][-1] == "dialogkonferens-politiker-2027-03"
+    dates = [c.date for c in past]
+    assert dates == sorted(dates, reverse=True)
