@@ -27,8 +27,13 @@ class RefusedBackend(BaseEmailBackend):
 
 
 class SlowFileBackend(EmlFileBackend):
-    """Writes .eml files, after a pause, so a test can kill a worker mid-sweep."""
+    """Writes .eml files; stalls on the address in REMINDERS_TEST_STALL_ON, so a test can kill
+    the worker while it is (certainly) in the middle of sending that message."""
 
     def send_messages(self, messages):
-        time.sleep(float(os.environ.get("REMINDERS_TEST_SEND_DELAY", "0.3")))
+        stall_on = os.environ.get("REMINDERS_TEST_STALL_ON", "")
+        for message in messages:
+            if stall_on and stall_on in message.to:
+                time.sleep(120)
+        time.sleep(0.05)
         return super().send_messages(messages)
