@@ -13,6 +13,7 @@ urlpatterns = [
     path("eskalering/", include("escalation.urls")),
     path("konferenser/", include("conferences.urls")),
     path("paminnelser/", include("reminders.urls")),
+    path("styrgrupp/", include("hosavtal.dashboard.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("forvaltning/admin/", admin.site.urls),
