@@ -189,3 +189,10 @@ def test_settings_are_for_forvaltare_only(client, lead):
     client.force_login(lead)
     assert client.get(SETTINGS).status_code == 403
     assert client.post(SETTINGS, _settings_data(send_hour=5)).status_code == 403
+
+
+def test_the_pages_are_translated_to_english(client, lead, settings):
+    client.force_login(lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(INDEX).content.decode()
+    assert "My reminders" in page and "Change which reminders you get" in page
