@@ -63,9 +63,7 @@ def _decide(party, agreements, report, **values) -> None:
 
 
 def seed(*, scale: str, password: str, report: LoadReport) -> None:
-    agreements = list(
-        Agreement.objects.filter(generation=Agreement.Generation.NEW).order_by("parent_id", "order")
-    )
+    agreements = list(Agreement.objects.new())
     adopted = Decision.Outcome.ADOPTED
     for party in Party.objects.agreement_parties().order_by("name"):
         if party.is_region:

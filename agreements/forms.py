@@ -74,9 +74,7 @@ class DecisionForm(_DecisionFieldsMixin):
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = parties
-        agreements = Agreement.objects.filter(generation=Agreement.Generation.NEW).order_by(
-            "parent_id", "order"
-        )
+        agreements = Agreement.objects.new()
         self.fields["agreements"].queryset = agreements
         if not self.is_bound and "agreements" not in self.initial:
             self.initial["agreements"] = list(agreements)

@@ -133,6 +133,14 @@ class Party(models.Model):
         return self.kind == self.Kind.REGION
 
 
+class AgreementQuerySet(models.QuerySet):
+    def new(self):
+        """The new agreement first, then its överenskommelser: what the parties decide on."""
+        return self.filter(generation=Agreement.Generation.NEW).order_by(
+            models.F("parent").asc(nulls_first=True), "order"
+        )
+
+
 class Agreement(models.Model):
     """The agreement or one of its överenskommelser (new), or an old one being replaced."""
 
@@ -180,6 +188,8 @@ class Agreement(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("avtal")

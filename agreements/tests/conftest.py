@@ -18,9 +18,7 @@ def frozen():
 
 @pytest.fixture
 def new_agreements(reference_data):
-    return list(
-        Agreement.objects.filter(generation=Agreement.Generation.NEW).order_by("parent_id", "order")
-    )
+    return list(Agreement.objects.new())
 
 
 @pytest.fixture

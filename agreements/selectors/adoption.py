@@ -16,20 +16,16 @@ The steering-group dashboard composes :func:`adoption_summary` and :func:`decisi
 import datetime as dt
 from dataclasses import dataclass, field
 
-from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agreements.models import (
     Agreement,
-    AgreementDocument,
     Decision,
-    Federation,
-    Milestone,
     Party,
 )
+from agreements.selectors.agreements import new_agreements
 
 NO_DECISION = "inget"
 FINAL_OUTCOMES = frozenset({Decision.Outcome.ADOPTED, Decision.Outcome.REJECTED})
@@ -49,87 +45,6 @@ def outcome_choices() -> list[tuple[str, str]]:
 
 def _long_date(value: dt.date) -> str:
     return date_format(value, "DATE_FORMAT")
-
-
-# --- agreements -----------------------------------------------------------------------------
-def agreements_overview() -> dict[str, list[Agreement]]:
-    """The main agreements (new, then old), each with its sub-agreements prefetched."""
-    mains = (
-        Agreement.objects.filter(parent__isnull=True)
-        .prefetch_related(
-            Prefetch("sub_agreements", queryset=Agreement.objects.order_by("order")),
-        )
-        .order_by("-generation", "order")
-    )
-    result: dict[str, list[Agreement]] = {"new": [], "old": []}
-    for agreement in mains:
-        result["new" if agreement.is_new else "old"].append(agreement)
-    return result
-
-
-def agreement_detail(slug: str) -> Agreement:
-    """One agreement with its parent, sub-agreements, documents and the agreements it
-    replaces or is replaced by. Raises Agreement.DoesNotExist."""
-    return (
-        Agreement.objects.select_related("parent", "replaces")
-        .prefetch_related(
-            Prefetch("sub_agreements", queryset=Agreement.objects.order_by("order")),
-            Prefetch("replaced_by", queryset=Agreement.objects.order_by("order")),
-            Prefetch(
-                "documents",
-                queryset=AgreementDocument.objects.select_related("added_by").order_by("title"),
-            ),
-        )
-        .get(slug=slug)
-    )
-
-
-def milestones() -> list[Milestone]:
-    """The dated timeline of the decision process and the implementation."""
-    return list(Milestone.objects.order_by("date", "slug"))
-
-
-def new_agreements() -> list[Agreement]:
-    """The new agreement first, then its överenskommelser: what parties decide on."""
-    return list(
-        Agreement.objects.filter(generation=Agreement.Generation.NEW).order_by("parent_id", "order")
-    )
-
-
-def agreement_state(agreement: Agreement, *, today: dt.date, condition_met: bool) -> str:
-    """The agreement's validity in words, e.g. "Gäller till och med 31 december 2026."."""
-    if agreement.is_new:
-        return _new_agreement_state(agreement, today=today, condition_met=condition_met)
-    return _old_agreement_state(agreement, today=today)
-
-
-def _new_agreement_state(agreement: Agreement, *, today: dt.date, condition_met: bool) -> str:
-    start = agreement.valid_from
-    if start is None:
-        return _("Datum för ikraftträdande är inte bestämt.")
-    if today >= start:
-        return _("Gäller sedan %(date)s.") % {"date": _long_date(start)}
-    if condition_met:
-        return _("Träder i kraft %(date)s. Samtliga kommuner har antagit avtalet.") % {
-            "date": _long_date(start)
-        }
-    return _("Träder i kraft %(date)s om samtliga kommuner antar avtalet.") % {
-        "date": _long_date(start)
-    }
-
-
-def _old_agreement_state(agreement: Agreement, *, today: dt.date) -> str:
-    end = agreement.valid_to
-    if end is None:
-        return _("Gäller tills vidare.")
-    if today > end:
-        return _("Upphörde att gälla efter %(date)s.") % {"date": _long_date(end)}
-    text = _("Gäller till och med %(date)s.") % {"date": _long_date(end)}
-    if agreement.terminated_on:
-        text += " " + _("Uppsagt av Västra Götalandsregionen %(date)s.") % {
-            "date": _long_date(agreement.terminated_on)
-        }
-    return text
 
 
 # --- statuses -------------------------------------------------------------------------------
@@ -337,7 +252,7 @@ def _federation_counts(municipalities: list[PartyStatuses]) -> list[FederationCo
     return result
 
 
-def _summarise(
+def summarise(
     today: dt.date, agreements: list[Agreement], rows: list[PartyStatuses]
 ) -> AdoptionSummary:
     municipalities = [row for row in rows if not row.party.is_region]
@@ -372,133 +287,4 @@ def adoption_summary(today: dt.date) -> AdoptionSummary:
       whole package.
     """
     agreements, rows = party_statuses(today)
-    return _summarise(today, agreements, rows)
-
-
-# --- the board ------------------------------------------------------------------------------
-@dataclass
-class BoardGroup:
-    title: str
-    rows: list[PartyStatuses]
-
-
-@dataclass
-class Board:
-    agreements: list[Agreement]
-    groups: list[BoardGroup]
-    summary: AdoptionSummary
-    shown: int
-
-
-REGION_FILTER = "vgr"
-
-
-def adoption_board(
-    *,
-    today: dt.date,
-    federation: str = "",
-    delregion: str = "",
-    outcome: str = "",
-    agreement: str = "",
-    late_only: bool = False,
-) -> Board:
-    """The 50 parties grouped by kommunalförbund (VGR first), with their status on each new
-    agreement. ``federation`` is a federation slug or "vgr"; ``delregion`` a delregion slug;
-    ``outcome`` an outcome key (or "inget") matched against ``agreement`` (a slug; the main
-    agreement if empty). The summary always covers all parties, whatever the filters."""
-    agreements, rows = party_statuses(today)
-    summary = _summarise(today, agreements, rows)
-    index = next((i for i, a in enumerate(agreements) if a.slug == agreement), 0)
-    shown = [
-        row
-        for row in rows
-        if _matches(row, index, federation, delregion, outcome, late_only=late_only)
-    ]
-    return Board(agreements, _group(shown), summary, len(shown))
-
-
-def _matches(
-    row: PartyStatuses, index: int, federation: str, delregion: str, outcome: str, *, late_only
-) -> bool:
-    party = row.party
-    if federation == REGION_FILTER and not party.is_region:
-        return False
-    federation_slug = party.federation.slug if party.federation else None
-    if federation and federation != REGION_FILTER and federation_slug != federation:
-        return False
-    if delregion and (party.delregion is None or party.delregion.slug != delregion):
-        return False
-    if outcome and row.statuses and row.statuses[index].key != outcome:
-        return False
-    return not late_only or row.late
-
-
-def _group(rows: list[PartyStatuses]) -> list[BoardGroup]:
-    region_rows = [row for row in rows if row.party.is_region]
-    groups = [BoardGroup(_("Västra Götalandsregionen"), region_rows)] if region_rows else []
-    by_federation: dict[Federation, list[PartyStatuses]] = {}
-    for row in rows:
-        if row.party.federation:
-            by_federation.setdefault(row.party.federation, []).append(row)
-    for federation in sorted(by_federation, key=lambda f: (f.order, f.name)):
-        groups.append(BoardGroup(federation.name, by_federation[federation]))
-    return groups
-
-
-# --- one party ------------------------------------------------------------------------------
-@dataclass
-class PartyOverview:
-    party: Party
-    statuses: list[Status]
-    decisions: list[Decision]
-    history: list[LogEntry]
-
-
-def party_overview(party: Party, *, today: dt.date) -> PartyOverview:
-    """A party's current status per new agreement, all its decisions (newest first) and the
-    audit trail of its decisions, including decisions later removed."""
-    agreements = new_agreements()
-    decisions = list(
-        Decision.objects.filter(party=party)
-        .select_related("agreement", "recorded_by")
-        .order_by("-decided_on", "agreement__parent_id", "agreement__order")
-    )
-    latest: dict[int, Decision] = {}
-    for decision in decisions:  # newest first: the first one seen is the latest
-        latest.setdefault(decision.agreement_id, decision)
-    statuses = [status_for(latest.get(a.pk), agreement=a, today=today) for a in agreements]
-    history = list(
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Decision),
-            additional_data__party_id=party.pk,
-        )
-        .select_related("actor")
-        .order_by("-timestamp")[:200]
-    )
-    return PartyOverview(party, statuses, decisions, history)
-
-
-# --- the register and changes -----------------------------------------------------------------
-def decision_register() -> QuerySet[Decision]:
-    """Every registered decision, by party and agreement, for exports."""
-    return Decision.objects.select_related(
-        "party__federation", "party__delregion", "agreement", "recorded_by"
-    ).order_by(
-        "party__kind", "party__name", "agreement__parent_id", "agreement__order", "decided_on"
-    )
-
-
-def decisions_since(since: dt.date, *, until: dt.date | None = None) -> list[Decision]:
-    """Decisions taken (decision date) or recorded (registration date) on or after ``since``
-    (and on or before ``until`` if given), newest registration first. Answers the steering
-    group's "what changed since our last meeting?" in one query."""
-    taken = Decision.objects.filter(decided_on__gte=since)
-    recorded = Decision.objects.filter(recorded_at__date__gte=since)
-    if until is not None:
-        taken = taken.filter(decided_on__lte=until)
-        recorded = recorded.filter(recorded_at__date__lte=until)
-    return list(
-        (taken | recorded)
-        .select_related("party", "agreement", "recorded_by")
-        .order_by("-recorded_at", "party__name")
-    )
+    return summarise(today, agreements, rows)

@@ -1,0 +1,158 @@
+"""The adoption board, a party's decisions, the register and what changed since a date."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    Agreement,
+    Decision,
+    Federation,
+    Party,
+)
+from agreements.selectors.adoption import (
+    AdoptionSummary,
+    PartyStatuses,
+    Status,
+    party_statuses,
+    status_for,
+    summarise,
+)
+from agreements.selectors.agreements import new_agreements
+
+
+# --- the board ------------------------------------------------------------------------------
+@dataclass
+class BoardGroup:
+    title: str
+    rows: list[PartyStatuses]
+
+
+@dataclass
+class Board:
+    agreements: list[Agreement]
+    groups: list[BoardGroup]
+    summary: AdoptionSummary
+    shown: int
+
+
+REGION_FILTER = "vgr"
+
+
+def adoption_board(
+    *,
+    today: dt.date,
+    federation: str = "",
+    delregion: str = "",
+    outcome: str = "",
+    agreement: str = "",
+    late_only: bool = False,
+) -> Board:
+    """The 50 parties grouped by kommunalförbund (VGR first), with their status on each new
+    agreement. ``federation`` is a federation slug or "vgr"; ``delregion`` a delregion slug;
+    ``outcome`` an outcome key (or "inget") matched against ``agreement`` (a slug; the main
+    agreement if empty). The summary always covers all parties, whatever the filters."""
+    agreements, rows = party_statuses(today)
+    summary = summarise(today, agreements, rows)
+    index = next((i for i, a in enumerate(agreements) if a.slug == agreement), 0)
+    shown = [
+        row
+        for row in rows
+        if _matches(row, index, federation, delregion, outcome, late_only=late_only)
+    ]
+    return Board(agreements, _group(shown), summary, len(shown))
+
+
+def _matches(
+    row: PartyStatuses, index: int, federation: str, delregion: str, outcome: str, *, late_only
+) -> bool:
+    party = row.party
+    if federation == REGION_FILTER and not party.is_region:
+        return False
+    federation_slug = party.federation.slug if party.federation else None
+    if federation and federation != REGION_FILTER and federation_slug != federation:
+        return False
+    if delregion and (party.delregion is None or party.delregion.slug != delregion):
+        return False
+    if outcome and row.statuses and row.statuses[index].key != outcome:
+        return False
+    return not late_only or row.late
+
+
+def _group(rows: list[PartyStatuses]) -> list[BoardGroup]:
+    region_rows = [row for row in rows if row.party.is_region]
+    groups = [BoardGroup(_("Västra Götalandsregionen"), region_rows)] if region_rows else []
+    by_federation: dict[Federation, list[PartyStatuses]] = {}
+    for row in rows:
+        if row.party.federation:
+            by_federation.setdefault(row.party.federation, []).append(row)
+    for federation in sorted(by_federation, key=lambda f: (f.order, f.name)):
+        groups.append(BoardGroup(federation.name, by_federation[federation]))
+    return groups
+
+
+# --- one party ------------------------------------------------------------------------------
+@dataclass
+class PartyOverview:
+    party: Party
+    statuses: list[Status]
+    decisions: list[Decision]
+    history: list[LogEntry]
+
+
+def party_overview(party: Party, *, today: dt.date) -> PartyOverview:
+    """A party's current status per new agreement, all its decisions (newest first) and the
+    audit trail of its decisions, including decisions later removed."""
+    agreements = new_agreements()
+    decisions = list(
+        Decision.objects.filter(party=party)
+        .select_related("agreement", "recorded_by")
+        .order_by("-decided_on", F("agreement__parent").asc(nulls_first=True), "agreement__order")
+    )
+    latest: dict[int, Decision] = {}
+    for decision in decisions:  # newest first: the first one seen is the latest
+        latest.setdefault(decision.agreement_id, decision)
+    statuses = [status_for(latest.get(a.pk), agreement=a, today=today) for a in agreements]
+    history = list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Decision),
+            additional_data__party_id=party.pk,
+        )
+        .select_related("actor")
+        .order_by("-timestamp")[:200]
+    )
+    return PartyOverview(party, statuses, decisions, history)
+
+
+# --- the register and changes -----------------------------------------------------------------
+def decision_register() -> QuerySet[Decision]:
+    """Every registered decision, by party and agreement, for exports."""
+    return Decision.objects.select_related(
+        "party__federation", "party__delregion", "agreement", "recorded_by"
+    ).order_by(
+        "party__kind",
+        "party__name",
+        F("agreement__parent").asc(nulls_first=True),
+        "agreement__order",
+        "decided_on",
+    )
+
+
+def decisions_since(since: dt.date, *, until: dt.date | None = None) -> list[Decision]:
+    """Decisions taken (decision date) or recorded (registration date) on or after ``since``
+    (and on or before ``until`` if given), newest registration first. Answers the steering
+    group's "what changed since our last meeting?" in one query."""
+    taken = Decision.objects.filter(decided_on__gte=since)
+    recorded = Decision.objects.filter(recorded_at__date__gte=since)
+    if until is not None:
+        taken = taken.filter(decided_on__lte=until)
+        recorded = recorded.filter(recorded_at__date__lte=until)
+    return list(
+        (taken | recorded)
+        .select_related("party", "agreement", "recorded_by")
+        .order_by("-recorded_at", "party__name")
+    )
