@@ -159,6 +159,8 @@ def document_add(*, conference: Conference, title: str, file, actor) -> Conferen
 
 
 def document_delete(*, document: ConferenceDocument, actor) -> None:
+    storage, name = document.file.storage, document.file.name
     with transaction.atomic(), audit_actor(actor):
-        document.file.delete(save=False)
         document.delete()
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(name))

@@ -381,3 +381,59 @@ def test_public_page_in_english(client, conference):
     assert f"Registration for {conference.title}" in text
     assert "How we handle your data" in text
     assert "Send registration" in text
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_documents_upload_download_and_refuse_wrong_type(
+    client, conference, registrator, styrgrupp_user, lead, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    login(client, registrator)
+    url = reverse("conferences:document_add", args=[conference.slug])
+    bad = SimpleUploadedFile("manus.pdf", b"inte en pdf", "application/pdf")
+    client.post(url, {"dokument-title": "Manus", "dokument-file": bad})
+    assert not conference.documents.exists()
+    good = SimpleUploadedFile("manus.pdf", PDF, "application/pdf")
+    client.post(url, {"dokument-title": "Manus för inledningen", "dokument-file": good})
+    document = conference.documents.get()
+    download = reverse("conferences:document_download", args=[conference.slug, document.pk])
+    login(client, styrgrupp_user)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    login(client, lead)
+    assert client.get(download).status_code == 403
+
+
+def test_pre_meeting_added_and_shown(client, conference, registrator):
+    login(client, registrator)
+    client.post(
+        reverse("conferences:pre_meeting_add", args=[conference.slug]),
+        {
+            "formote-date": "2026-12-20",
+            "formote-start_time": "15:00",
+            "formote-end_time": "16:00",
+            "formote-place": "Teams",
+            "formote-participants": "Janette Olsson och Bengt Hilmersson",
+        },
+    )
+    meeting = conference.pre_meetings.get()
+    assert meeting.place == "Teams"
+    page = client.get(reverse("conferences:detail", args=[conference.slug])).content.decode()
+    assert "Janette Olsson och Bengt Hilmersson" in page and "kl. 15.00–16.00" in page
+
+
+def test_registration_unit_must_belong_to_the_chosen_party(client, conference):
+    from implementation.models import Unit
+
+    unit = Unit.objects.filter(party__slug="vgr").first()
+    url = reverse("conferences:register", args=[conference.slug])
+    response = client.post(url, _form(unit=str(unit.pk)))  # party is Ale
+    assert response.status_code == 400
+    assert "Enheten hör inte till" in response.content.decode()
+    client.post(url, _form(unit=str(unit.pk), party=str(unit.party_id)))
+    assert Registration.objects.get().unit == unit
