@@ -1,6 +1,7 @@
 """Forms: validation and layout only. Business rules are in conferences.services."""
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -233,6 +234,32 @@ class RegistrationForm(_Crispy, forms.Form):
         if for_change:
             del self.fields["email"]
             del self.fields["consent"]
+        self.helper.layout = self._layout()
+
+    def _layout(self):
+        present = set(self.fields)
+
+        def only(*names):
+            return [name for name in names if name in present]
+
+        parts = [
+            Fieldset(
+                _("Om dig"),
+                *only("name", "email", "party", "organisation_other", "unit", "role", "title"),
+            ),
+            Fieldset(
+                _("Mat och anpassning"),
+                HTML(
+                    '<p class="small">{}</p>'.format(
+                        _("Frivilligt. Svaren raderas automatiskt efter konferensen.")
+                    )
+                ),
+                *only("diet", "allergies", "accessibility"),
+            ),
+        ]
+        if "consent" in present:
+            parts.append(Div("consent"))
+        return Layout(*parts)
 
     def clean(self):
         data = super().clean()
