@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HosavtalConfig(AppConfig):
+    name = "hosavtal"
+    verbose_name = _("HoS-portalen")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from hosavtal.models import SteeringMeeting
+
+        auditlog.register(SteeringMeeting)

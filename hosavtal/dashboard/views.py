@@ -1,0 +1,224 @@
+"""The steering group's dashboard: thin views over ``selectors.dashboard``."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from core.exports import xlsx_response
+from core.permissions import RoleRequiredMixin
+from hosavtal.dashboard import exports, figures, permissions, present, readiness, services
+from hosavtal.dashboard.forms import DashboardForm, MeetingForm
+from hosavtal.dashboard.selectors import dashboard
+from hosavtal.models import SteeringMeeting
+from implementation.models import Level, Phase
+
+
+class DashboardAccessMixin(RoleRequiredMixin):
+    allowed_roles = permissions.VIEW_ROLES
+
+
+def _build(request):
+    today = timezone.localdate()
+    meetings = figures.meetings()
+    form = DashboardForm(request.GET or None, meetings=meetings, today=today)
+    since = form.since(figures.default_since(meetings, today))
+    data = dashboard(
+        user=request.user,
+        today=today,
+        now=timezone.now(),
+        since=since,
+        meetings=meetings,
+        grouping=form.grouping(),
+        weeks=form.weeks(),
+    )
+    return form, data
+
+
+class DashboardView(DashboardAccessMixin, TemplateView):
+    template_name = "dashboard/index.html"
+
+    def get_context_data(self, **kwargs):
+        form, data = _build(self.request)
+        phases = data.county.phases
+        keys = [readiness.SORT_NAME, readiness.SORT_TOTAL, *(p.code for p in phases)]
+        keys += list(Level.values)
+        key, descending = present.sort_state(self.request, allowed=set(keys))
+        readiness.sort_groups(data.groups, key=key, descending=descending, phases=phases)
+        sort = present.sort_links(
+            self.request, keys=keys, current=key, descending=descending, anchor="beredskap"
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "d": data,
+            "heat": present.heat_lines(data.groups, phases, data.levels),
+            "sort": sort,
+            "phase_columns": [
+                {"label": p.short_name, "title": p.name, "sort": sort[p.code]} for p in phases
+            ],
+            "level_columns": [
+                {"label": label, "title": label, "sort": sort[value]}
+                for value, label in data.levels
+            ],
+            "trend_chart": present.trend_chart(data.trend),
+            "trend_rows": present.trend_rows(data.trend),
+            "phase_chart": present.phase_chart(data.by_phase),
+            "step_chart": present.step_chart(data.escalations),
+            "capacity_chart": present.capacity_chart(data.conferences),
+            "export_query": present.query_without(self.request, "sortera", "ordning"),
+            "can_manage_meetings": permissions.can_manage_meetings(self.request.user),
+            "conference_columns": present.conference_columns(data.conferences),
+            "conference_rows": present.conference_rows(data.conferences),
+        }
+
+
+class DashboardExportView(DashboardAccessMixin, View):
+    def get(self, request):
+        _form, data = _build(request)
+        filename = f"styrgruppens-oversikt-{data.headline.today.isoformat()}.xlsx"
+        return xlsx_response(filename, exports.sheets(data))
+
+
+class CellView(DashboardAccessMixin, TemplateView):
+    """The list behind a heatmap cell: the units with their share done, and the items."""
+
+    template_name = "dashboard/cell.html"
+
+    def get_context_data(self, **kwargs):
+        scope = self.request.GET.get("omrade", "")
+        phase = self._phase()
+        level = self.request.GET.get("niva", "")
+        if level and level not in Level.values:
+            raise Http404
+        try:
+            drill = readiness.drill_down(scope, phase=phase, level=level)
+        except readiness.UnknownScope as error:
+            raise Http404 from error
+        key, descending = present.sort_state(self.request, allowed={"namn", "andel"})
+        readiness.sort_drill(drill, key=key, descending=descending)
+        return {
+            **super().get_context_data(**kwargs),
+            "drill": drill,
+            "phase": phase,
+            "level_label": Level(level).label if level else "",
+            "sort": present.sort_links(
+                self.request,
+                keys=["namn", "andel"],
+                current=key,
+                descending=descending,
+                anchor="enheter",
+            ),
+            "back_query": present.query_without(self.request, "omrade", "fas", "niva"),
+        }
+
+    def _phase(self):
+        code = self.request.GET.get("fas", "")
+        if not code:
+            return None
+        return get_object_or_404(Phase, code=code)
+
+
+# --- meetings -----------------------------------------------------------------------------------
+class MeetingListView(DashboardAccessMixin, TemplateView):
+    template_name = "dashboard/meetings.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        meetings = figures.meetings()
+        return {
+            **super().get_context_data(**kwargs),
+            "meetings": meetings,
+            "today": today,
+            "previous": figures.previous_meeting(meetings, today),
+            "can_manage": permissions.can_manage_meetings(self.request.user),
+        }
+
+
+class MeetingManageMixin(RoleRequiredMixin):
+    allowed_roles = permissions.MANAGE_ROLES
+
+
+def _save(request, form, call, success: str, template: str, context: dict):
+    if form.is_valid():
+        try:
+            call(**form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, success)
+            return redirect("dashboard:meetings")
+    return render(request, template, {**context, "form": form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class MeetingCreateView(MeetingManageMixin, View):
+    template = "dashboard/meeting_form.html"
+
+    def get(self, request):
+        form = MeetingForm(initial={"date": timezone.localdate()})
+        return self._render(request, form)
+
+    def post(self, request):
+        form = MeetingForm(request.POST)
+        return _save(
+            request,
+            form,
+            lambda **data: services.meeting_create(actor=request.user, **data),
+            _("Mötet är sparat."),
+            self.template,
+            {"title": _("Nytt styrgruppsmöte"), "meeting": None},
+        )
+
+    def _render(self, request, form):
+        context = {"form": form, "title": _("Nytt styrgruppsmöte"), "meeting": None}
+        return render(request, self.template, context)
+
+
+class MeetingUpdateView(MeetingManageMixin, View):
+    template = "dashboard/meeting_form.html"
+
+    def get(self, request, pk: int):
+        meeting = get_object_or_404(SteeringMeeting, pk=pk)
+        form = MeetingForm(instance=meeting, submit_label=_("Spara ändringarna"))
+        return self._render(request, form, meeting)
+
+    def post(self, request, pk: int):
+        meeting = get_object_or_404(SteeringMeeting, pk=pk)
+        original = SteeringMeeting.objects.get(pk=pk)
+        form = MeetingForm(request.POST, instance=meeting, submit_label=_("Spara ändringarna"))
+        return _save(
+            request,
+            form,
+            lambda **data: services.meeting_update(actor=request.user, meeting=original, **data),
+            _("Ändringarna är sparade."),
+            self.template,
+            {"title": _("Ändra styrgruppsmöte"), "meeting": original},
+        )
+
+    def _render(self, request, form, meeting):
+        context = {"form": form, "title": _("Ändra styrgruppsmöte"), "meeting": meeting}
+        return render(request, self.template, context)
+
+
+class MeetingDeleteView(MeetingManageMixin, View):
+    def post(self, request, pk: int):
+        meeting = get_object_or_404(SteeringMeeting, pk=pk)
+        services.meeting_delete(actor=request.user, meeting=meeting)
+        messages.success(
+            request, _("Mötet %(date)s är borttaget.") % {"date": meeting.date.isoformat()}
+        )
+        return redirect(reverse("dashboard:meetings"))
