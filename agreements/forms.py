@@ -151,3 +151,39 @@ class BoardFilterForm(forms.Form):
             "outcome": data["utfall"],
             "late_only": data["sen"],
         }
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters (GET, works without JavaScript)."""
+
+    forbund = forms.ChoiceField(label=_("Kommunalförbund"), required=False)
+    avtal = forms.ChoiceField(label=_("Avtal"), required=False)
+    utfall = forms.ChoiceField(label=_("Utfall"), required=False)
+    sedan = forms.DateField(
+        label=_("Beslutade eller registrerade sedan"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Till exempel dagen för styrgruppens förra möte."),
+    )
+
+    def __init__(self, *args, federations, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("Alla"))]
+        self.fields["forbund"].choices = [
+            *everyone,
+            (REGION_FILTER, _("Västra Götalandsregionen")),
+            *[(f.slug, f.name) for f in federations],
+        ]
+        self.fields["avtal"].choices = [*everyone, *[(a.slug, str(a)) for a in agreements]]
+        self.fields["utfall"].choices = [*everyone, *Decision.Outcome.choices]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "federation": data["forbund"],
+            "agreement": data["avtal"],
+            "outcome": data["utfall"],
+            "since": data["sedan"],
+        }

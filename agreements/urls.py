@@ -6,6 +6,7 @@ app_name = "agreements"
 urlpatterns = [
     path("", views.AgreementIndexView.as_view(), name="index"),
     path("beslut/", views.BoardView.as_view(), name="board"),
+    path("beslut/register/", views.RegisterView.as_view(), name="register"),
     path("beslut/nytt/", views.DecisionCreateView.as_view(), name="decision_create"),
     path(
         "beslut/beslutsregister.xlsx",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,7 +12,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agreements import exports, permissions, selectors, services
-from agreements.forms import BoardFilterForm, DecisionCorrectForm, DecisionForm, DocumentForm
+from agreements.forms import (
+    BoardFilterForm,
+    DecisionCorrectForm,
+    DecisionForm,
+    DocumentForm,
+    RegisterFilterForm,
+)
 from agreements.models import Agreement, AgreementDocument, Decision, Delregion, Federation, Party
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, has_role
@@ -153,6 +160,33 @@ class BoardView(TemplateView):
             "summary": board.summary,
             "filtered": any(filters.values()) if filters else False,
             "can_record": permissions.can_record_decisions(self.request.user),
+        }
+
+
+class RegisterView(TemplateView):
+    """Every registered decision, newest first, filtered and paginated."""
+
+    template_name = "agreements/register.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        form = RegisterFilterForm(
+            self.request.GET or None,
+            federations=list(Federation.objects.order_by("order", "name")),
+            agreements=selectors.new_agreements(),
+        )
+        filters = form.filters() if self.request.GET else {}
+        paginator = Paginator(selectors.decision_list(**filters), self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "page_obj": page,
+            "decisions": page.object_list,
+            "query_string": query.urlencode(),
+            "filtered": any(filters.values()) if filters else False,
         }
 
 

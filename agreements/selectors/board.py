@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agreements.models import (
@@ -156,3 +156,34 @@ def decisions_since(since: dt.date, *, until: dt.date | None = None) -> list[Dec
         .select_related("party", "agreement", "recorded_by")
         .order_by("-recorded_at", "party__name")
     )
+
+
+def decision_list(
+    *,
+    federation: str = "",
+    agreement: str = "",
+    outcome: str = "",
+    since: dt.date | None = None,
+) -> QuerySet[Decision]:
+    """The register, newest decision first, filtered like the board (``federation`` a slug or
+    "vgr", ``agreement`` a slug, ``outcome`` an outcome key) and to decisions taken or
+    recorded on or after ``since``. Lazy: the page paginates it."""
+    decisions = Decision.objects.select_related(
+        "party__federation", "agreement", "recorded_by"
+    ).order_by(
+        "-decided_on",
+        "party__name",
+        F("agreement__parent").asc(nulls_first=True),
+        "agreement__order",
+    )
+    if federation == REGION_FILTER:
+        decisions = decisions.filter(party__kind=Party.Kind.REGION)
+    elif federation:
+        decisions = decisions.filter(party__federation__slug=federation)
+    if agreement:
+        decisions = decisions.filter(agreement__slug=agreement)
+    if outcome:
+        decisions = decisions.filter(outcome=outcome)
+    if since:
+        decisions = decisions.filter(Q(decided_on__gte=since) | Q(recorded_at__date__gte=since))
+    return decisions

@@ -60,6 +60,12 @@ def test_registrar_records_a_joint_decision_sees_the_board_update_and_exports(
     assert lerum.get_by_text("Antaget").count() == 5
     axe_check(page, context="den filtrerade beslutstavlan")
 
+    page.get_by_role("link", name="Hela beslutsregistret").click()
+    assert page.locator("h1").inner_text() == "Beslutsregistret"
+    assert page.get_by_role("link", name="Lerum").count() == 5
+    axe_check(page, context="beslutsregistret")
+    page.go_back()
+
     with page.expect_download() as info:
         page.get_by_role("link", name="Exportera registret (Excel)").click()
     path = tmp_path / info.value.suggested_filename

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from agreements import services
-from agreements.models import AgreementDocument, Decision
+from agreements.models import AgreementDocument, Decision, Party
 from agreements.tests.conftest import TODAY
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -233,7 +233,6 @@ def test_board_filters_work_without_javascript(client, lead, record, party, froz
 def test_board_query_count_is_the_same_for_50_and_5000_decisions(
     client, lead, party, new_agreements, frozen, django_assert_max_num_queries, count_queries
 ):
-    from agreements.models import Party
 
     client.force_login(lead)
     url = reverse("agreements:board")
@@ -417,3 +416,42 @@ def test_the_board_is_available_in_english(client, lead, frozen, settings):
     page = client.get(reverse("agreements:board")).content.decode()
     assert "0 of 49 municipalities have adopted the agreement." in page
     assert "The condition is not met" in page
+
+
+# --- the register ---------------------------------------------------------------------------
+def test_register_lists_filters_and_paginates(client, lead, record, party, new_agreements, frozen):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC), tick=False):
+        record(party("ale"))
+    with time_machine.travel(dt.datetime(2026, 6, 20, 9, tzinfo=dt.UTC), tick=False):
+        record(party("vara"), day=dt.date(2026, 6, 17))
+    client.force_login(lead)
+    url = reverse("agreements:register")
+    page = client.get(url).content.decode()
+    assert "10 beslut." in page
+    gr = client.get(url, {"forbund": "gr"}).content.decode()
+    assert "5 beslut." in gr and "/avtal/parter/vara/" not in gr
+    since = client.get(url, {"sedan": "2026-06-01"}).content.decode()
+    assert "5 beslut." in since and "/avtal/parter/ale/" not in since
+    assert 'value="2026-06-01"' in since
+    one = client.get(url, {"avtal": new_agreements[0].slug, "utfall": "antaget"}).content.decode()
+    assert "2 beslut." in one
+    bad = client.get(url, {"sedan": "igår"})
+    assert bad.status_code == 200
+    assert "Fyll i ett giltigt datum" in bad.content.decode()
+
+
+def test_register_query_count_is_the_same_for_few_and_many_decisions(
+    client, lead, record, party, new_agreements, frozen, count_queries
+):
+    client.force_login(lead)
+    url = reverse("agreements:register")
+    record(party("ale"))
+    small = count_queries(client.get, url)
+    for offset, p in enumerate(Party.objects.agreement_parties()[:30]):
+        record(p, day=dt.date(2026, 3, 2) + dt.timedelta(days=offset % 20), outcome="ej_beslutat")
+    assert Decision.objects.count() > 100
+    large = count_queries(client.get, url)
+    second_page = count_queries(client.get, url + "?page=2")
+    assert small == large == second_page
