@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from implementation.models import (
     EVIDENCE_VALIDATOR,
+    TRANSITIONS,
     DevelopmentNeed,
     Level,
     MembershipRole,
@@ -34,12 +35,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def allowed_status_choices(current: str) -> list[tuple[str, str]]:
+    """The current status and those the transition table allows from it, in table order."""
+    allowed = {current, *TRANSITIONS[current]}
+    return [(value, label) for value, label in Status.choices if value in allowed]
+
+
 class StatusFormMixin:
     """Checks the status change against the transition table and the comment rule."""
 
     def __init__(self, *args, current_status: str = Status.EJ_PABORJAD, **kwargs):
         self.current_status = current_status
         super().__init__(*args, **kwargs)
+        self.fields["status"].choices = allowed_status_choices(current_status)
 
     def clean(self):
         data = super().clean()

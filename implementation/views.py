@@ -18,7 +18,6 @@ from core.exports import XLSX_MIME
 from implementation import bulk, evidence, permissions, selectors
 from implementation.forms import ProgressForm, QuickStatusForm
 from implementation.models import (
-    STATUS_CSS,
     Level,
     Phase,
     Progress,
@@ -111,8 +110,6 @@ def _my_context(request, data) -> dict:
         "data": data,
         "rollups": rollups,
         "today": timezone.localdate(),
-        "status_choices": Status.choices,
-        "status_css": STATUS_CSS,
     }
 
 
@@ -232,7 +229,6 @@ def unit(request, party: str, unit: str):
             "needs": list(unit_obj.needs.select_related("responsibility").order_by("-created_at")),
             "recent": selectors.recent_log([unit_obj.pk], limit=15),
             "today": timezone.localdate(),
-            "status_css": STATUS_CSS,
             "can_edit": permissions.can_edit_progress(request.user, unit_obj),
             "can_manage": permissions.can_manage_unit(request.user, unit_obj),
             "can_add_verksamhet": permissions.can_add_verksamhet(request.user, unit_obj),
@@ -261,7 +257,6 @@ def forvaltning_matrix(request, party: str, unit: str):
             "matrix": matrix,
             "rows": rows,
             "unit_stats": [(u, matrix.stats.get(u.pk, selectors.Stats())) for u in matrix.units],
-            "status_css": STATUS_CSS,
             "today": timezone.localdate(),
         },
     )
@@ -307,7 +302,6 @@ def progress_edit(request, party: str, unit: str, code: str):
             "form": form,
             "log": selectors.item_log(unit=unit_obj, responsibility=item),
             "evidence": evidence.collect([unit_obj.pk], [item.pk]).get((unit_obj.pk, item.pk), []),
-            "status_css": STATUS_CSS,
         },
     )
 

@@ -58,3 +58,10 @@ def stats_text(stats) -> str:
         "done": stats.done,
         "total": stats.applicable,
     }
+
+
+@register.filter
+def allowed_statuses(status: str) -> list[tuple[str, str]]:
+    from implementation.forms import allowed_status_choices
+
+    return allowed_status_choices(status)
