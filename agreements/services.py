@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -149,6 +149,41 @@ def decision_record(
     )
     if errors:
         raise ValidationError(errors)
+    try:
+        return _create_decisions(
+            actor=actor,
+            party=party,
+            agreements=agreements,
+            decided_on=decided_on,
+            body=body,
+            outcome=outcome,
+            body_other=body_other,
+            planned_date=planned_date,
+            reference=reference,
+            note=note,
+            is_demo=is_demo,
+        )
+    except IntegrityError as error:
+        # Another registrar saved the same decision a moment ago (the check above passed).
+        raise ValidationError(
+            {"decided_on": [_("Beslutet registrerades nyss av någon annan. Ladda om sidan.")]}
+        ) from error
+
+
+def _create_decisions(
+    *,
+    actor,
+    party,
+    agreements,
+    decided_on,
+    body,
+    outcome,
+    body_other,
+    planned_date,
+    reference,
+    note,
+    is_demo,
+) -> list[Decision]:
     decisions = []
     with transaction.atomic(), audit_actor(actor):
         for agreement in agreements:

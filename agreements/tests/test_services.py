@@ -369,3 +369,17 @@ def test_removing_a_document_deletes_its_file_after_commit(
         services.document_remove(actor=registrator, document=document)
     assert not path.exists()
     assert not AgreementDocument.objects.exists()
+
+
+def test_a_race_for_the_same_decision_gives_a_clear_message(
+    registrator, party, new_agreements, monkeypatch
+):
+    ale = party("ale")
+    _record(registrator, ale, new_agreements[:1])
+    # Both registrars passed the checks before either saved.
+    monkeypatch.setattr(services, "_validate_unique", lambda *args: None)
+    monkeypatch.setattr(Decision, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as error:
+        _record(registrator, ale, new_agreements[:1])
+    assert "registrerades nyss av någon annan" in _messages(error.value)
+    assert Decision.objects.filter(party=ale).count() == 1
