@@ -53,14 +53,15 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         widths = [len(h) for h in sheet.headers]
-        for row in sheet.rows:
+        # ws.max_row scans every cell; count rows ourselves or a large sheet takes minutes.
+        for row_number, row in enumerate(sheet.rows, start=2):
             values = [_cell(v) for v in row]
             ws.append(values)
             for index, value in enumerate(values):
                 if isinstance(value, dt.datetime):
-                    ws.cell(ws.max_row, index + 1).number_format = "yyyy-mm-dd hh:mm"
+                    ws.cell(row_number, index + 1).number_format = "yyyy-mm-dd hh:mm"
                 elif isinstance(value, dt.date):
-                    ws.cell(ws.max_row, index + 1).number_format = "yyyy-mm-dd"
+                    ws.cell(row_number, index + 1).number_format = "yyyy-mm-dd"
                 widths[index] = min(60, max(widths[index], len(_text(value))))
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width + 2
