@@ -455,3 +455,14 @@ def test_register_query_count_is_the_same_for_few_and_many_decisions(
     large = count_queries(client.get, url)
     second_page = count_queries(client.get, url + "?page=2")
     assert small == large == second_page
+
+
+def test_a_registrator_can_record_straight_from_the_missing_list(
+    client, registrator, lead, reference_data, frozen
+):
+    url = reverse("agreements:board")
+    link = reverse("agreements:decision_create") + "?part=gullspang"
+    client.force_login(registrator)
+    assert link in client.get(url).content.decode()
+    client.force_login(lead)
+    assert link not in client.get(url).content.decode()
