@@ -153,6 +153,7 @@ class Conferences:
     upcoming: ConferenceRow | None
     municipalities: int = 0
     totals: dict[str, tuple[int, int]] = field(default_factory=dict)
+    short_names: dict[str, str] = field(default_factory=dict)
 
 
 OTHER = "__other__"
@@ -208,6 +209,7 @@ def conference_figures(*, parties: list[Party], today: dt.date) -> Conferences:
         upcoming=upcoming,
         municipalities=len(municipalities),
         totals=_totals(rows),
+        short_names={p.federation.name: p.federation.short_name for p in parties if p.federation},
     )
 
 

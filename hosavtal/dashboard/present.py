@@ -32,6 +32,7 @@ class Cell:
     detail: str
     css: str
     url: str
+    short: str = ""
 
 
 def cell(stats: Stats | None, *, scope: str, param: str, value: str) -> Cell:
@@ -46,6 +47,7 @@ def cell(stats: Stats | None, *, scope: str, param: str, value: str) -> Cell:
         % {"done": stats.done, "applicable": stats.applicable},
         heat_css(share),
         f"{reverse('dashboard:cell')}?{query}",
+        f"{stats.done}/{stats.applicable}",
     )
 
 
@@ -179,11 +181,54 @@ def capacity_chart(conferences) -> charts.BarChart:
 def conference_columns(conferences) -> list[dict]:
     from hosavtal.dashboard.figures import column_label
 
-    return [{"key": key, "label": column_label(key)} for key in conferences.federations]
-
-
-def conference_rows(conferences) -> list[dict]:
     return [
-        {"row": row, "cells": [row.per_federation.get(k, (0, 0)) for k in conferences.federations]}
+        {
+            "key": key,
+            "label": column_label(key),
+            "short": conferences.short_names.get(key) or column_label(key),
+        }
+        for key in conferences.federations
+    ]
+
+
+def conference_rows(conferences, today) -> list[dict]:
+    """Rows with a cell pair per column; the names of the municipalities without anyone
+    registered are listed for coming conferences (for past ones the count says enough)."""
+    return [
+        {
+            "row": row,
+            "cells": [row.per_federation.get(k, (0, 0)) for k in conferences.federations],
+            "upcoming": not row.conference.date or row.conference.date >= today,
+        }
         for row in conferences.rows
     ]
+
+
+@dataclass
+class DecisionLine:
+    party: object
+    decided_on: object
+    outcome: str
+    agreements: list
+    recorded_at: object
+
+
+def decision_lines(decisions, *, package_size: int) -> list[DecisionLine]:
+    """One line per party, date and outcome (a municipality usually decides on the whole
+    package at once), newest registration first."""
+    lines: dict[tuple, DecisionLine] = {}
+    for decision in decisions:
+        key = (decision.party_id, decision.decided_on, decision.outcome)
+        if key not in lines:
+            lines[key] = DecisionLine(
+                decision.party,
+                decision.decided_on,
+                decision.get_outcome_display(),
+                [],
+                decision.recorded_at,
+            )
+        lines[key].agreements.append(decision.agreement.short_title)
+    for line in lines.values():
+        if package_size and len(line.agreements) == package_size:
+            line.agreements = [_("Hela avtalspaketet (%(n)s avtal)") % {"n": package_size}]
+    return list(lines.values())

@@ -72,8 +72,11 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             "capacity_chart": present.capacity_chart(data.conferences),
             "export_query": present.query_without(self.request, "sortera", "ordning"),
             "can_manage_meetings": permissions.can_manage_meetings(self.request.user),
+            "decision_lines": present.decision_lines(
+                data.since.decisions, package_size=len(data.headline.adoption.per_agreement)
+            ),
             "conference_columns": present.conference_columns(data.conferences),
-            "conference_rows": present.conference_rows(data.conferences),
+            "conference_rows": present.conference_rows(data.conferences, data.headline.today),
         }
 
 
