@@ -360,3 +360,16 @@ def _add_data_more(offset: int, size: int, actor) -> None:
             planned_date=dt.date(2026, 12, 15),
         )
         RegistrationFactory(conference=conference, party=party, organisation_other="")
+
+
+def test_demo_meetings_are_seeded_once_around_today(reference_data):
+    from core.refdata import LoadReport
+    from hosavtal.dashboard import demo, figures
+
+    demo.seed(scale="small", password="x", report=LoadReport())
+    demo.seed(scale="small", password="x", report=LoadReport())
+    meetings = figures.meetings()
+    assert len(meetings) == 4 and all(m.is_demo for m in meetings)
+    today = timezone.localdate()
+    assert figures.default_since(meetings, today) == today - dt.timedelta(days=14)
+    assert figures.next_meeting(meetings, today).date == today + dt.timedelta(days=21)
