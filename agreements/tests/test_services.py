@@ -383,3 +383,9 @@ def test_a_race_for_the_same_decision_gives_a_clear_message(
         _record(registrator, ale, new_agreements[:1])
     assert "registrerades nyss av någon annan" in _messages(error.value)
     assert Decision.objects.filter(party=ale).count() == 1
+
+
+def test_audit_entries_hold_a_rows_own_columns_only(main_agreement):
+    entry = LogEntry.objects.get_for_object(main_agreement).get()
+    assert "decision_deadline" in entry.changes_dict
+    assert not {"decisions", "documents", "sub_agreements", "id"} & set(entry.changes_dict)
