@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from hosavtal.dashboard import charts
@@ -34,6 +35,28 @@ class Cell:
     url: str
     short: str = ""
 
+    @property
+    def html(self) -> str:
+        """The whole <td>, built here: a heatmap has about a thousand cells and the template
+        engine is slow at that size."""
+        if self.url:
+            inner = format_html(
+                '<a href="{}"><span class="db-cell-value">{}</span>'
+                '<span class="db-cell-detail" aria-hidden="true">{}</span>'
+                '<span class="visually-hidden"> {}</span></a>',
+                self.url,
+                self.text,
+                self.short,
+                self.detail,
+            )
+        else:
+            inner = format_html(
+                '<span class="db-cell-value">{}</span><span class="visually-hidden"> {}</span>',
+                self.text,
+                self.detail,
+            )
+        return format_html('<td class="db-cell {}">{}</td>', self.css, inner)
+
 
 def cell(stats: Stats | None, *, scope: str, param: str, value: str) -> Cell:
     share = stats.done_share if stats else None
@@ -54,35 +77,24 @@ def cell(stats: Stats | None, *, scope: str, param: str, value: str) -> Cell:
 @dataclass
 class HeatLine:
     row: HeatRow
-    phase_cells: list[Cell]
-    level_cells: list[Cell]
-    total: Cell
+    cells: list[Cell]  # one per column, then the row's total
     is_total: bool = False
 
 
-def heat_lines(groups: list[HeatGroup], phases, levels) -> list[dict]:
-    """Per group: its lines (rows, then the group's total) with a cell per phase and level."""
+def heat_lines(groups: list[HeatGroup], *, columns: list[tuple[str, object]], param: str):
+    """Per group: its lines (rows, then the group's total), each with a cell per column.
+
+    ``columns`` are (drill-down value, key into the row's stats); ``param`` is "fas" (keys
+    are phase ids in ``by_phase``) or "niva" (keys are levels in ``by_level``)."""
 
     def line(row: HeatRow, is_total: bool = False) -> HeatLine:
-        return HeatLine(
-            row=row,
-            phase_cells=[
-                cell(row.by_phase.get(p.pk), scope=row.scope, param="fas", value=p.code)
-                for p in phases
-            ],
-            level_cells=[
-                cell(row.by_level.get(value), scope=row.scope, param="niva", value=value)
-                for value, _label in levels
-            ],
-            total=cell(row.total, scope=row.scope, param="fas", value=""),
-            is_total=is_total,
-        )
+        stats = row.by_phase if param == "fas" else row.by_level
+        cells = [cell(stats.get(key), scope=row.scope, param=param, value=v) for v, key in columns]
+        cells.append(cell(row.total, scope=row.scope, param="fas", value=""))
+        return HeatLine(row=row, cells=cells, is_total=is_total)
 
     return [
-        {
-            "group": group,
-            "lines": [line(r) for r in group.rows] + [line(group.total, True)],
-        }
+        {"group": group, "lines": [line(r) for r in group.rows] + [line(group.total, True)]}
         for group in groups
     ]
 

@@ -11,14 +11,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Party
 from implementation import selectors as impl
-from implementation.models import Level, Phase, Progress, ProgressLog, Responsibility, Unit
+from implementation.models import (
+    Level,
+    MembershipRole,
+    Phase,
+    Progress,
+    ProgressLog,
+    Responsibility,
+    Unit,
+    UnitMembership,
+)
 from implementation.selectors import Stats
 
 GROUP_BY_FEDERATION = "forbund"
@@ -34,32 +43,44 @@ class County:
     """Everything the readiness sections need, loaded in a fixed number of queries."""
 
     parties: list[Party]
-    units: list[dict]  # pk, party_id, level, parent_id, name, slug
+    units: list[dict]  # pk, party_id, level, parent_id, name, slug, has_lead
     phases: list[Phase]
     phase_stats: dict[tuple[int, int], Stats]  # (unit id, phase id) -> Stats
+    by_unit: dict[int, list[tuple[int, Stats]]] = field(default_factory=dict)
 
-    def unit_total(self, unit_id: int) -> Stats:
-        return impl.total(s for (uid, _pid), s in self.phase_stats.items() if uid == unit_id)
+    def __post_init__(self) -> None:
+        for (uid, pid), value in self.phase_stats.items():
+            self.by_unit.setdefault(uid, []).append((pid, value))
 
     @property
     def unit_totals(self) -> dict[int, Stats]:
-        result: dict[int, Stats] = defaultdict(Stats)
-        for (uid, _pid), value in self.phase_stats.items():
-            result[uid] = result[uid] + value
-        return result
+        return {uid: impl.total(v for _pid, v in pairs) for uid, pairs in self.by_unit.items()}
+
+    @property
+    def without_lead(self) -> int:
+        return sum(1 for unit in self.units if not unit["has_lead"])
+
+
+def _has_lead():
+    return Exists(
+        UnitMembership.objects.filter(
+            unit_id=OuterRef("pk"), role=MembershipRole.LEAD, is_active=True
+        )
+    )
 
 
 def county_load() -> County:
-    """Parties, units, phases and stats per unit × phase. Five queries."""
+    """Parties, units (with whether each has an active lead), phases and stats per
+    unit × phase. Five queries."""
     parties = list(
         Party.objects.agreement_parties()
         .select_related("federation", "delregion")
         .order_by("kind", "name")
     )
     units = list(
-        Unit.objects.filter(party__is_agreement_party=True).values(
-            "pk", "party_id", "level", "parent_id", "name", "slug"
-        )
+        Unit.objects.filter(party__is_agreement_party=True)
+        .annotate(has_lead=_has_lead())
+        .values("pk", "party_id", "level", "parent_id", "name", "slug", "has_lead")
     )
     phases = list(Phase.objects.order_by("order"))
     # None: every unit in one grouped query; units outside ``levels`` are ignored by it.
@@ -94,9 +115,8 @@ class HeatGroup:
 def _fill_row(row: HeatRow, county: County, levels: dict[int, str]) -> HeatRow:
     by_phase: dict[int, Stats] = defaultdict(Stats)
     by_level: dict[str, Stats] = defaultdict(Stats)
-    wanted = set(row.unit_ids)
-    for (uid, pid), value in county.phase_stats.items():
-        if uid in wanted:
+    for uid in row.unit_ids:
+        for pid, value in county.by_unit.get(uid, ()):
             by_phase[pid] = by_phase[pid] + value
             by_level[levels[uid]] = by_level[levels[uid]] + value
     row.by_phase = dict(by_phase)
@@ -361,10 +381,6 @@ class Trend:
     series: list[Series]  # VGR, then each kommunalförbund
 
 
-def _week_key(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def trends(county: County, *, weeks: int, today: dt.date) -> Trend:
     """Readiness at the end of each of the last ``weeks`` weeks, county-wide and per
     kommunalförbund (VGR as its own series). The same method as
@@ -378,7 +394,7 @@ def trends(county: County, *, weeks: int, today: dt.date) -> Trend:
     for uid, value in county.unit_totals.items():
         key = federation_of[party_of[uid]]
         now[key] = now[key] + value
-    deltas = _log_deltas(first=mondays[-1])
+    deltas = _log_deltas(mondays=mondays)
     keys = _series_keys(county)
     per_key = {key: _walk_back(now.get(key, Stats()), deltas.get(key, {}), mondays) for key in keys}
     county_points = [impl.total(per_key[k][i] for k in keys) for i in range(weeks)]
@@ -400,24 +416,36 @@ def _series_keys(county: County) -> dict[int | None, str]:
     return keys
 
 
-def _log_deltas(*, first: dt.date) -> dict[int | None, dict[dt.date, dict]]:
-    log = ProgressLog.objects.filter(
-        created_at__date__gte=first,
-        responsibility__is_active=True,
-        unit__party__is_agreement_party=True,
-    )
+def _log_deltas(*, mondays: list[dt.date]) -> dict[int | None, dict[dt.date, dict]]:
+    """The progress log's deltas per kommunalförbund and week, in one query: a filtered sum
+    per week (Monday 00:00 Swedish time to the next), which every database runs natively."""
+    starts = [_local_midnight(monday) for monday in mondays]
+    aggregates = {}
+    for index, start in enumerate(starts):
+        window = Q(created_at__gte=start, created_at__lt=start + dt.timedelta(weeks=1))
+        for name in ("done", "excluded", "points"):
+            aggregates[f"{name}_{index}"] = Sum(f"{name}_delta", filter=window)
     rows = (
-        log.annotate(week=TruncWeek("created_at"))
-        .values("week", "unit__party__federation_id")
-        .annotate(
-            done=Sum("done_delta"), excluded=Sum("excluded_delta"), points=Sum("points_delta")
+        ProgressLog.objects.filter(
+            created_at__gte=min(starts),
+            responsibility__is_active=True,
+            unit__party__is_agreement_party=True,
         )
+        .values("unit__party__federation_id")
+        .annotate(**aggregates)
         .order_by()
     )
     result: dict[int | None, dict[dt.date, dict]] = defaultdict(dict)
     for row in rows:
-        result[row["unit__party__federation_id"]][_week_key(row["week"])] = row
+        for index, monday in enumerate(mondays):
+            result[row["unit__party__federation_id"]][monday] = {
+                name: row[f"{name}_{index}"] for name in ("done", "excluded", "points")
+            }
     return result
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _walk_back(now: Stats, deltas: dict[dt.date, dict], mondays: list[dt.date]) -> list[Stats]:
@@ -433,10 +461,6 @@ def _walk_back(now: Stats, deltas: dict[dt.date, dict], mondays: list[dt.date]) 
                 points=current.points - (delta["points"] or 0),
             )
     return list(reversed(points))
-
-
-def units_without_lead_total() -> int:
-    return sum(impl.units_without_lead_count_by_party().values())
 
 
 def completed_count_by_party(since: dt.datetime) -> list[dict]:

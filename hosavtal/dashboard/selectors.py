@@ -70,7 +70,7 @@ def dashboard(
         days_left=figures.days_left(today, entry),
         adoption=summary,
         readiness=readiness.county_total(county),
-        without_lead=readiness.units_without_lead_total(),
+        without_lead=county.without_lead,
         cases=escalations.counts,
         next_conference=conferences.upcoming,
         previous_meeting=figures.previous_meeting(meetings, today),

@@ -56,7 +56,12 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "form": form,
             "d": data,
-            "heat": present.heat_lines(data.groups, phases, data.levels),
+            "heat_phase": present.heat_lines(
+                data.groups, columns=[(p.code, p.pk) for p in phases], param="fas"
+            ),
+            "heat_level": present.heat_lines(
+                data.groups, columns=[(v, v) for v, _label in data.levels], param="niva"
+            ),
             "sort": sort,
             "phase_columns": [
                 {"label": p.short_name, "title": p.name, "sort": sort[p.code]} for p in phases

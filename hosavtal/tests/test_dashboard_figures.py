@@ -339,3 +339,19 @@ def test_conference_figures_by_hand(reference_data, styrgrupp_user):
     mine = registrations[conference.slug]
     assert (mine["n"], mine["holding"], mine["cancelled"]) == (6, 4, 1)
     assert d.since.registrations_total == 6
+
+
+def test_escalation_figures_agree_with_the_escalation_apps_selectors(cases, styrgrupp_user):
+    from escalation import selectors as esc
+    from escalation.models import Case as CaseModel
+
+    e = figures.escalations(user=styrgrupp_user, today=TODAY, now=timezone.now())
+    all_cases = CaseModel.objects.all()
+    per_step = esc.cases_per_step_and_status(cases=all_cases)
+    assert {row.step.order: row.by_status for row in e.steps if row.by_status} == per_step
+    assert e.first_step_share == esc.share_resolved_at_first_step(cases=all_cases)
+    assert e.counts.systemic == esc.systemic_fault_count(cases=all_cases)
+    assert e.per_agreement == esc.cases_per_agreement(cases=all_cases)
+    assert sorted(e.per_delregion, key=str) == sorted(
+        esc.cases_per_delregion(cases=all_cases), key=str
+    )
