@@ -48,5 +48,6 @@ def timed(func, *, objects: int) -> JobResult:
 PAGES: list[Page] = [
     Page("inloggningssidan", lambda: (None, "/konto/logga-in/")),
     Page("startsidan", lambda: (user("admin"), "/")),
+    Page("styrgruppens översikt", lambda: (user("styrgrupp"), "/styrgrupp/")),
 ]
 JOBS: list[Job] = []
