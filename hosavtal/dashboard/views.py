@@ -1,7 +1,7 @@
 """The steering group's dashboard: thin views over ``selectors.dashboard``."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -157,8 +157,6 @@ def _save(request, form, call, success: str, template: str, context: dict):
             call(**form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
-        except PermissionDenied:
-            raise
         else:
             messages.success(request, success)
             return redirect("dashboard:meetings")
@@ -206,6 +204,8 @@ class MeetingUpdateView(MeetingManageMixin, View):
 
     def post(self, request, pk: int):
         meeting = get_object_or_404(SteeringMeeting, pk=pk)
+        # The form writes the posted values onto its instance while validating; the service
+        # gets an untouched copy so that the audit entry records the real before/after.
         original = SteeringMeeting.objects.get(pk=pk)
         form = MeetingForm(request.POST, instance=meeting, submit_label=_("Spara ändringarna"))
         return _save(
