@@ -373,3 +373,14 @@ def test_demo_meetings_are_seeded_once_around_today(reference_data):
     today = timezone.localdate()
     assert figures.default_since(meetings, today) == today - dt.timedelta(days=14)
     assert figures.next_meeting(meetings, today).date == today + dt.timedelta(days=21)
+
+
+def test_dashboard_speaks_english_when_chosen(client_as, styrgrupp_user, settings):
+    SteeringMeeting.objects.create(date=dt.date(2026, 11, 5))
+    client = client_as(styrgrupp_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(INDEX).content.decode()
+    assert "Steering group overview" in html
+    assert "Readiness per phase and level" in html
+    assert "Changed since" in html
+    assert "Styrgruppens översikt" not in html
