@@ -384,3 +384,27 @@ def test_dashboard_speaks_english_when_chosen(client_as, styrgrupp_user, setting
     assert "Readiness per phase and level" in html
     assert "Changed since" in html
     assert "Styrgruppens översikt" not in html
+
+
+def test_cell_and_meeting_pages_make_a_constant_number_of_queries(
+    client_as, forvaltare, count_queries
+):
+    client = client_as(forvaltare)
+    cell = "/styrgrupp/beredskap/?omrade=forbund-gr&fas=p1&sortera=andel"
+    client.get(cell)  # warm up
+    SteeringMeeting.objects.create(date=dt.date(2026, 11, 5))
+    _add_data(2, forvaltare)
+    small = (
+        count_queries(lambda: client.get(cell)),
+        count_queries(lambda: client.get("/styrgrupp/moten/")),
+    )
+    _add_data_more(2000, 30, forvaltare)
+    for day in range(1, 20):
+        SteeringMeeting.objects.create(date=dt.date(2025, 1, day))
+    large = (
+        count_queries(lambda: client.get(cell)),
+        count_queries(lambda: client.get("/styrgrupp/moten/")),
+    )
+    assert small == large, (small, large)
+    response = client.get(cell)
+    assert len(response.context["drill"].units) > 10
