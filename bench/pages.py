@@ -51,3 +51,8 @@ PAGES: list[Page] = [
     Page("styrgruppens översikt", lambda: (user("styrgrupp"), "/styrgrupp/")),
 ]
 JOBS: list[Job] = []
+
+# Implementation tracking (issue 4): Min sida, party, förvaltning, matrix and unit pages.
+from implementation.bench import bench_pages as _implementation_pages  # noqa: E402
+
+PAGES += [Page(name, resolve) for name, resolve in _implementation_pages()]
