@@ -80,22 +80,25 @@ def collect(window: Window) -> list[Candidate]:
         ).values_list("unit_id", "responsibility_id")
     )
     leads = leads_for_units({u.pk for u in units} | {u.parent_id for u in units if u.parent_id})
+    source = _("Genomförande")
     result = []
     for item, firing in fired:
         for unit in units:
             if unit.level != item.level or (unit.pk, item.pk) in closed:
                 continue
-            result.extend(_for_unit(item, firing, unit, leads))
+            result.extend(_for_unit(item, firing, unit, leads, source))
     return result
 
 
-def _for_unit(item, firing: Firing, unit: Unit, leads: dict) -> list[Candidate]:
+def _for_unit(item, firing: Firing, unit: Unit, leads: dict, source: str) -> list[Candidate]:
     if firing.kind == Kind.CHECKLIST_OVERDUE_FORVALTNING:
         if not unit.parent_id:
             return []  # a förvaltning's own lead already has the weekly overdue reminder
         people = leads.get(unit.parent_id, [])
     else:
         people = leads.get(unit.pk, [])
+    if not people:
+        return []  # nobody to tell: skip building the text and link
     url = reverse(
         "implementation:progress",
         kwargs={"party": unit.party.slug, "unit": unit.slug, "code": item.code},
@@ -114,7 +117,7 @@ def _for_unit(item, firing: Firing, unit: Unit, leads: dict) -> list[Candidate]:
             due_date=item.due,
             send_on=firing.send_on,
             occurrence=firing.occurrence,
-            source=_("Genomförande"),
+            source=source,
             title=title,
             url=url,
             recipient=person,

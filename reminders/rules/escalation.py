@@ -2,11 +2,14 @@
 passed (then again at the overdue interval) → the handlers of the step the case stands on.
 
 These reminders cannot be opted out of, and may be sent immediately (a user preference).
-Two queries: the current periods of active cases that fire, and their handlers.
+Three queries: the current periods of active cases that fire, their handler links, and
+the handlers (each person once).
 """
 
 import datetime as dt
+from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,35 +44,47 @@ def collect(window: Window) -> list[Candidate]:
     fired = {p.pk: (p, f) for p in periods if (f := firing(p, window))}
     if not fired:
         return []
-    handlers = CaseHandler.objects.filter(period_id__in=list(fired)).select_related("user")
+    links = list(
+        CaseHandler.objects.filter(period_id__in=list(fired)).values_list("period_id", "user_id")
+    )
+    # A person handles many cases: fetch each user once, not once per case.
+    users = get_user_model().objects.filter(pk__in={uid for _p, uid in links}, is_active=True)
+    users = {u.pk: u for u in users}
+    by_period: dict[int, list] = defaultdict(list)
+    for period_id, user_id in links:
+        if user_id in users:
+            by_period[period_id].append(users[user_id])
     result = []
-    for link in handlers:
-        period, (kind, send_on, occurrence) = fired[link.period_id]
-        if not link.user.is_active:
-            continue
-        result.append(_candidate(period, kind, send_on, occurrence, link.user))
+    for period_id, people in by_period.items():
+        period, (kind, send_on, occurrence) = fired[period_id]
+        result.extend(_candidates(period, kind, send_on, occurrence, people))
     return result
 
 
-def _candidate(period, kind, send_on, occurrence, user) -> Candidate:
+def _candidates(period, kind, send_on, occurrence, people) -> list[Candidate]:
     case = period.case
-    return Candidate(
-        kind=kind,
-        model=CaseStepPeriod,
-        object_id=period.pk,
-        due_date=period.deadline,
-        send_on=send_on,
-        occurrence=occurrence,
-        source=_("Eskalering"),
-        title=_("%(ref)s %(title)s – steg %(order)s, %(step)s")
-        % {
-            "ref": case.reference,
-            "title": case.title,
-            "order": period.step_order,
-            "step": period.step_name,
-        },
-        url=reverse("escalation:detail", kwargs={"pk": case.pk}),
-        recipient=user,
-        email=user.email,
-        created_at=period.started_at,
-    )
+    title = _("%(ref)s %(title)s – steg %(order)s, %(step)s") % {
+        "ref": case.reference,
+        "title": case.title,
+        "order": period.step_order,
+        "step": period.step_name,
+    }
+    url = reverse("escalation:detail", kwargs={"pk": case.pk})
+    source = _("Eskalering")
+    return [
+        Candidate(
+            kind=kind,
+            model=CaseStepPeriod,
+            object_id=period.pk,
+            due_date=period.deadline,
+            send_on=send_on,
+            occurrence=occurrence,
+            source=source,
+            title=title,
+            url=url,
+            recipient=user,
+            email=user.email,
+            created_at=period.started_at,
+        )
+        for user in people
+    ]
