@@ -144,10 +144,10 @@ def quick_status(request, unit_id: int, item_id: int):
     form = QuickStatusForm(
         request.POST, current_status=progress.status if progress else Status.EJ_PABORJAD
     )
-    saved = False
+    saved = unchanged = False
     if form.is_valid():
         try:
-            progress_update(
+            entry = progress_update(
                 unit=unit,
                 responsibility=item,
                 actor=request.user,
@@ -155,9 +155,13 @@ def quick_status(request, unit_id: int, item_id: int):
                 comment=form.cleaned_data["comment"],
             )
             saved = True
+            unchanged = entry is None
         except ValidationError as error:
             form.add_error(None, error)
     htmx = bool(request.headers.get("HX-Request"))
+    if unchanged and not htmx:
+        messages.info(request, _("Inget ändrades: välj en ny status eller skriv en kommentar."))
+        return redirect("implementation:my_page")
     if saved and not htmx:
         messages.success(
             request,
@@ -174,7 +178,8 @@ def quick_status(request, unit_id: int, item_id: int):
         "row_unit": unit,
         "row_item": item,
         "form": form,
-        "saved": saved,
+        "saved": saved and not unchanged,
+        "unchanged": unchanged,
         "saved_status": Status(form.cleaned_data["status"]).label if saved else "",
         "errors": _errors(form),
     }

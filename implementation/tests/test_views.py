@@ -432,3 +432,12 @@ def test_bulk_upload_with_wrong_columns_or_type(client, gbg_lead, gbg_forvaltnin
     )
     assert "måste vara en Excel-fil" in response.content.decode()
     assert not Progress.objects.exists()
+
+
+def test_quick_status_without_any_change_says_so(client, gbg_lead, gbg_verksamhet, reference_data):
+    item = Responsibility.objects.get(code="p1-verksamhet-eskaleringstrappan")
+    client.force_login(gbg_lead)
+    path = reverse("implementation:quick_status", args=[gbg_verksamhet.pk, item.pk])
+    response = client.post(path, {"status": "ej_paborjad", "comment": ""}, HTTP_HX_REQUEST="true")
+    assert "Inget ändrades" in response.content.decode()
+    assert not ProgressLog.objects.exists()

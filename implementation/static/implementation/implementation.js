@@ -7,7 +7,8 @@
     if (note) {
       note.removeAttribute("data-ia-focus");
       note.setAttribute("tabindex", "-1");
-      note.focus();
+      note.focus({ preventScroll: true });
+      note.scrollIntoView({ block: "start" });
     }
   });
 })();
