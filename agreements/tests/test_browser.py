@@ -36,7 +36,7 @@ def test_registrar_records_a_joint_decision_sees_the_board_update_and_exports(
     assert page.get_by_text("46 av 49 kommuner har antagit avtalet.").count() == 1
     axe_check(page, context="beslutstavlan")
 
-    page.get_by_role("link", name="Registrera beslut").click()
+    page.get_by_role("link", name="Registrera beslut", exact=True).click()
     assert page.locator("h1").inner_text() == "Registrera beslut"
     axe_check(page, context="beslutsformuläret")
     page.locator("#id_party").select_option(label="Lerum")
