@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_seed_demo_creates_the_demo_accounts_once():
     for _ in range(2):
         call_command("seed_demo", stdout=io.StringIO())
-    roles = dict(User.objects.filter(is_demo=True).values_list("username", "role"))
+    from accounts.demo import DEMO_ACCOUNTS
+
+    named = [account[0] for account in DEMO_ACCOUNTS]
+    roles = dict(User.objects.filter(username__in=named).values_list("username", "role"))
+    assert User.objects.filter(username__in=named, is_demo=True).count() == len(named)
     assert roles == {
         "admin": "forvaltare",
         "registrator": "registrator",
