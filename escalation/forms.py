@@ -282,11 +282,21 @@ class LadderStepForm(forms.ModelForm):
         self.helper = _helper(_("Spara steget"))
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.party})" if obj.party_id else str(obj)
+
+
 class HandlerRuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Vem hanterar"), choices=HandlerRule.Kind.choices)
-    role = forms.ChoiceField(label=_("Roll"), required=False)
-    user = forms.ModelChoiceField(
-        label=_("Användare"), required=False, queryset=User.objects.none()
+    role = forms.ChoiceField(
+        label=_("Roll"), required=False, help_text=_("För regler som gäller en roll.")
+    )
+    user = UserChoiceField(
+        label=_("Användare"),
+        required=False,
+        queryset=User.objects.none(),
+        help_text=_("För en namngiven användare."),
     )
 
     def __init__(self, *args, **kwargs):

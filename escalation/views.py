@@ -30,6 +30,15 @@ def _query_string(request) -> str:
     return params.urlencode()
 
 
+def _row_words() -> dict:
+    """Words and the link prefix long case lists repeat per row, translated once."""
+    return {
+        "case_base": reverse("escalation:list"),
+        "deadline_word": _("Tidsgräns"),
+        "opened_word": _("Öppnat"),
+    }
+
+
 @require_GET
 def index(request):
     form = _filter_form(request)
@@ -46,6 +55,7 @@ def index(request):
             "total": sum(c.total for c in columns),
             "can_open": permissions.can_open_case(request.user),
             "provisional": any(c.step.is_provisional for c in columns),
+            **_row_words(),
         },
     )
 
@@ -67,6 +77,7 @@ def case_list(request):
             "today": today,
             "query_string": _query_string(request),
             "can_open": permissions.can_open_case(request.user),
+            **_row_words(),
         },
     )
 
@@ -274,7 +285,6 @@ def ladder(request):
         {
             "steps": selectors.ladder_with_rules(),
             "can_manage": permissions.can_manage_ladder(request.user),
-            "rule_form": forms.HandlerRuleForm(),
         },
     )
 
@@ -298,13 +308,12 @@ def ladder_step_edit(request, pk: int | None = None):
     return render(request, "escalation/ladder_step_form.html", {"form": form, "step": step})
 
 
-@require_POST
 def handler_rule_add(request, pk: int):
     if not permissions.can_manage_ladder(request.user):
         raise PermissionDenied
     step = get_object_or_404(LadderStep, pk=pk)
-    form = forms.HandlerRuleForm(request.POST)
-    if form.is_valid():
+    form = forms.HandlerRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.handler_rule_add(
                 actor=request.user,
@@ -314,13 +323,11 @@ def handler_rule_add(request, pk: int):
                 user=form.cleaned_data["user"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Regeln är tillagd på steget %(step)s.") % {"step": step})
-    else:
-        messages.error(request, _("Regeln kunde inte läggas till. Kontrollera fälten."))
-    return redirect(reverse("escalation:ladder") + f"#steg-{step.order}")
+            return redirect(reverse("escalation:ladder") + f"#steg-{step.order}")
+    return render(request, "escalation/rule_form.html", {"form": form, "step": step})
 
 
 @require_POST
@@ -335,6 +342,9 @@ def handler_rule_remove(request, pk: int):
 
 
 # --- calendar -------------------------------------------------------------------------------
+CALENDAR_PAGE_ROWS = 50  # the page lists the nearest deadlines; the feed has them all
+
+
 def calendar(request):
     if request.method == "POST":
         services.calendar_token_regenerate(user=request.user)
@@ -344,9 +354,12 @@ def calendar(request):
         return redirect("escalation:calendar")
     token = services.calendar_token_get_or_create(user=request.user)
     feed = request.build_absolute_uri(reverse("escalation:feed", args=[token.token]))
-    cases = selectors.decorate(selectors.calendar_cases_for(request.user), timezone.localdate())
+    handled = selectors.calendar_cases_for(request.user)
+    cases = selectors.decorate(handled[:CALENDAR_PAGE_ROWS], timezone.localdate())
     return render(
-        request, "escalation/calendar.html", {"feed_url": feed, "token": token, "cases": cases}
+        request,
+        "escalation/calendar.html",
+        {"feed_url": feed, "token": token, "cases": cases, "total": handled.count()},
     )
 
 

@@ -103,8 +103,16 @@ def test_forvaltare_ladder_pages_are_accessible(
     page = browser_page
     login_as(page, forvaltare)
     page.goto(page.base_url + "/eskalering/trappan/")
-    page.locator("summary", has_text="Lägg till handläggarregel på steg 1").click()
     axe_check(page, context="stegen för förvaltaren")
+    page.get_by_role("link", name="Lägg till handläggarregel på steg 1").click()
+    page.get_by_label("Vem hanterar").select_option(label="Roll i hela länet")
+    page.get_by_role("button", name="Lägg till regeln").click()
+    expect(page.get_by_text("Välj en roll.")).to_be_visible()
+    axe_check(page, context="regelformuläret med fel")
+    page.get_by_label("Roll", exact=True).select_option(label="Styrgrupp")
+    page.get_by_role("button", name="Lägg till regeln").click()
+    expect(page.get_by_role("status")).to_contain_text("Regeln är tillagd")
+    assert page.locator("#steg-1").get_by_text("Styrgrupp – roll i hela länet").count() == 1
     page.get_by_role("link", name="Ändra steg 2").click()
     page.get_by_label("Tidsgräns", exact=False).first.fill("0")
     page.get_by_role("button", name="Spara steget").click()
