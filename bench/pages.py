@@ -56,3 +56,13 @@ JOBS: list[Job] = []
 from implementation.bench import bench_pages as _implementation_pages  # noqa: E402
 
 PAGES += [Page(name, resolve) for name, resolve in _implementation_pages()]
+
+# Escalation ladder (issue 5): overview, list, case, ladder and calendar; the export as a job.
+from escalation.bench import bench_jobs as _escalation_jobs  # noqa: E402
+from escalation.bench import bench_pages as _escalation_pages  # noqa: E402
+
+PAGES += [Page(name, resolve) for name, resolve in _escalation_pages()]
+JOBS += [
+    Job(name, lambda run=run, count=count: timed(run, objects=count()))
+    for name, run, count in _escalation_jobs()
+]
