@@ -20,6 +20,7 @@ class Line:
     kind_label: str
     link: str
     overdue: bool
+    due_text: str
 
 
 def absolute(url: str) -> str:
@@ -31,14 +32,25 @@ def absolute(url: str) -> str:
 def grouped(reminders: list[Reminder], *, today: dt.date) -> list[tuple[str, list[Line]]]:
     """(area, lines) in a stable order: areas alphabetically, lines by due date."""
     groups: dict[str, list[Line]] = defaultdict(list)
+    texts: dict[tuple[dt.date, bool], str] = {}  # a digest repeats few dates: format each once
+    labels = {k.value: str(k.label) for k in Kind}
     for r in reminders:
-        groups[r.source].append(
-            Line(r, Kind(r.kind).label, absolute(r.url), overdue=r.due_date < today)
-        )
+        overdue = r.due_date < today
+        key = (r.due_date, overdue)
+        if key not in texts:
+            texts[key] = _due_text(r.due_date, overdue)
+        groups[r.source].append(Line(r, labels[r.kind], absolute(r.url), overdue, texts[key]))
     return [
         (source, sorted(lines, key=lambda x: (x.reminder.due_date, x.reminder.pk)))
         for source, lines in sorted(groups.items())
     ]
+
+
+def _due_text(due: dt.date, overdue: bool) -> str:
+    date = date_format(due, "j F Y")
+    if overdue:
+        return _("Tidsgränsen var %(date)s.") % {"date": date}
+    return _("Tidsgräns %(date)s.") % {"date": date}
 
 
 def subject_for(message: Message, count: int) -> str:

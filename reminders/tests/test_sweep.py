@@ -194,6 +194,7 @@ def test_a_reminder_arriving_after_todays_digest_waits_for_tomorrows(world, mail
     with time_machine.travel("2026-10-02 08:00 +02:00", tick=False):
         assert sweep(D(2026, 10, 2)).sent == 1
     assert "Ärende 2026-14" in mailbox[-1].body
+    assert "Tidsgränsen var 1 oktober 2026." in mailbox[-1].body
 
 
 @time_machine.travel(MORNING, tick=False)
