@@ -115,5 +115,9 @@ def _csv_rows(upload) -> list[list[str]]:
             break
         except UnicodeDecodeError:
             continue
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=";,\t") if text.strip() else csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=";,\t")
+    except csv.Error:
+        # One column (e.g. a plain list of addresses) has no delimiter to find.
+        dialect = csv.excel
     return list(csv.reader(io.StringIO(text), dialect))

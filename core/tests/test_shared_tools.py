@@ -73,3 +73,9 @@ def test_read_table_refuses_wrong_columns_and_types():
         read_table(_xlsx_upload([["Namn", "Telefon"], ["Åsa", "1"]]), required=["namn"])
     with pytest.raises(TableError, match="Excel-fil"):
         read_table(SimpleUploadedFile("x.pdf", b"%PDF-1.4"), required=["namn"])
+
+
+def test_read_table_accepts_a_single_column_csv():
+    upload = SimpleUploadedFile("l.csv", "E-post\nasa@x.se\nbo@x.se\n".encode())
+    rows = read_table(upload, required=["e-post"])
+    assert [r.values["e-post"] for r in rows] == ["asa@x.se", "bo@x.se"]
