@@ -76,6 +76,6 @@ def test_read_table_refuses_wrong_columns_and_types():
 
 
 def test_read_table_accepts_a_single_column_csv():
-    upload = SimpleUploadedFile("l.csv", "E-post\nasa@x.se\nbo@x.se\n".encode())
+    upload = SimpleUploadedFile("l.csv", b"E-post\nasa@x.se\nbo@x.se\n")
     rows = read_table(upload, required=["e-post"])
     assert [r.values["e-post"] for r in rows] == ["asa@x.se", "bo@x.se"]
