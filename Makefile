@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two worker processes by default (the suite is CPU-bound); tests that start real Celery
+# workers stay on one of them (--dist loadgroup).
+PYTEST_ARGS ?= -n auto --dist loadgroup
 export DJANGO_SETTINGS_MODULE := hosavtal.settings
 
 .PHONY: run test venv assets setup lint format messages bench clean help

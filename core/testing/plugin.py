@@ -62,6 +62,12 @@ def _swedish():
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing strength is Django's business; tests only need passwords to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static(settings):
     settings.STORAGES = {
         **settings.STORAGES,
@@ -251,3 +257,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if "real_services" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.services)
+            # Real workers share one Redis queue: keep these tests on one xdist worker so a
+            # worker started by one test never takes another test's task (--dist loadgroup).
+            item.add_marker(pytest.mark.xdist_group(name="real-services"))

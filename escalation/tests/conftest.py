@@ -79,7 +79,3 @@ def open_case(boras_lead, parties, agreement):
 def now():
     return timezone.now()
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

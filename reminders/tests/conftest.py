@@ -115,8 +115,3 @@ def make_reminder(db):
 
     return make
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Many test users: hashing with the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
