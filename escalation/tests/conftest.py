@@ -78,4 +78,3 @@ def open_case(boras_lead, parties, agreement):
 @pytest.fixture
 def now():
     return timezone.now()
-

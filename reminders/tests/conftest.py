@@ -114,4 +114,3 @@ def make_reminder(db):
         )
 
     return make
-
