@@ -1,6 +1,7 @@
 """What `make bench` measures. Each page resolves (user, url) from the generated data set; each
 job runs once, reporting its time, its query count and whether queries grew per object."""
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,3 +67,38 @@ JOBS += [
     Job(name, lambda run=run, count=count: timed(run, objects=count()))
     for name, run, count in _escalation_jobs()
 ]
+
+
+def _busiest_conference_url(suffix: str) -> str:
+    from django.db.models import Count
+
+    from conferences.models import Conference
+
+    conference = Conference.objects.annotate(n=Count("registrations")).order_by("-n", "pk").first()
+    return f"/konferenser/{conference.slug}/{suffix}"
+
+
+def _sweep() -> JobResult:
+    """The reminder sweep as a dry run (writes nothing, so the data set stays the same)."""
+    from reminders.services import reminder_sweep
+
+    # A heavy day on the full data set: phase 2 ends two weeks later, so every unit's open
+    # items are due, besides the escalation steps (about 86 000 reminders, 1 800 people).
+    day = dt.date(2026, 12, 17)
+    results = {}
+    job = timed(lambda: results.update(r=reminder_sweep(today=day, dry_run=True)), objects=0)
+    count = len(results["r"].would_send)
+    job.per_object_problem = (
+        f"{job.queries} frågor för {count} påminnelser" if job.queries >= max(count, 2) / 2 else ""
+    )
+    return job
+
+
+PAGES += [
+    Page("beslutstavlan (avtal)", lambda: (user("registrator"), "/avtal/beslut/")),
+    Page(
+        "konferensens deltagarlista",
+        lambda: (user("registrator"), _busiest_conference_url("deltagare/")),
+    ),
+]
+JOBS += [Job("påminnelsesvep (torrkörning)", _sweep)]
