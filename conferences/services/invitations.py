@@ -235,33 +235,13 @@ def _import_rows(rows) -> tuple[list[Recipient], RowReport]:
     return out, report
 
 
-def _one_column_csv_readable(upload):
-    """A CSV with only an e-mail column has no delimiter for csv.Sniffer to find (it raises);
-    give every line a trailing ';' so that the shared reader accepts such a list too."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    if not upload.name.lower().endswith(".csv"):
-        return upload
-    upload.seek(0)
-    raw = upload.read()
-    upload.seek(0)
-    first = raw.split(b"\n", 1)[0]
-    if any(d in first for d in (b";", b",", b"\t")):
-        return upload
-    lines = raw.replace(b"\r\n", b"\n").split(b"\n")
-    fixed = b"\n".join(line + b";" if line.strip() else line for line in lines)
-    return SimpleUploadedFile(upload.name, fixed, content_type="text/csv")
-
-
 def recipients_import(*, invitation: Invitation, upload, actor) -> AddResult:
     """Import people from an XLSX/CSV file with the columns e-post, namn, organisation.
 
     Every bad row is reported; nothing is imported unless every row is valid.
     """
     try:
-        rows = read_table(
-            _one_column_csv_readable(upload), required=["e-post"], optional=["namn", "organisation"]
-        )
+        rows = read_table(upload, required=["e-post"], optional=["namn", "organisation"])
     except TableError as error:
         raise ImportRejected(message=str(error)) from error
     recipients, report = _import_rows(rows)

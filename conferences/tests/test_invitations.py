@@ -119,6 +119,16 @@ def test_import_csv_and_xlsx(invitation, registrator):
     assert (result.added, result.duplicates) == (1, 1)
 
 
+def test_import_a_plain_list_of_addresses(invitation, registrator):
+    upload = csv_upload("E-post\nanna@ale.se\nbo@lerum.se\n")
+    result = services.recipients_import(invitation=invitation, upload=upload, actor=registrator)
+    assert result.added == 2
+    assert set(invitation.recipients.values_list("email", flat=True)) == {
+        "anna@ale.se",
+        "bo@lerum.se",
+    }
+
+
 def test_import_with_bad_rows_imports_nothing(invitation, registrator):
     upload = csv_upload("e-post;namn\nok@ale.se;Ok\ninte-en-adress;Fel\n;Tom\nok@ale.se;Dubblett\n")
     with pytest.raises(services.ImportRejected) as rejected:
