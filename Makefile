@@ -39,8 +39,15 @@ run: setup
 	@$(PY) -m hosavtal.banner $(PORT)
 	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
+# The suite runs in parallel; the tests that start real Celery workers need the broker's queue
+# to themselves, so they run afterwards in one process of their own, whenever PostgreSQL and
+# Redis are configured (DATABASE_URL and CELERY_BROKER_URL).
 test: venv assets
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) -m "not services"
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$CELERY_BROKER_URL" ]; then \
+	  echo "Tester med riktig broker och worker:"; \
+	  $(PY) -m pytest -p no:cacheprovider --create-db -m services; \
+	fi
 
 lint: venv
 	$(VENV)/bin/ruff check .
