@@ -170,7 +170,7 @@ def test_a_correction_through_the_form_shows_in_the_party_history(
     decision.refresh_from_db()
     assert decision.reference == "KF 2026-04-20 § 12"
     page = client.get(reverse("agreements:party_detail", args=["ale"])).content.decode()
-    assert "Rättat" in page
+    assert "Ändrad" in page
     assert "KF 2026-04-20 § 1 → KF 2026-04-20 § 12" in page
 
 
@@ -197,7 +197,7 @@ def test_removing_a_wrong_decision_keeps_it_in_the_party_history(
     assert client.post(url).status_code == 302
     assert not Decision.objects.exists()
     page = client.get(reverse("agreements:party_detail", args=["ale"])).content.decode()
-    assert "Borttaget" in page
+    assert "Borttagen" in page
     assert "Inga beslut är registrerade" in page
 
 
