@@ -26,7 +26,7 @@ def test_sensitive_answers_deleted_after_retention_only(reference_data):
     assert keep.name and keep.email and keep.status == Registration.Status.BEKRAFTAD
     conference.refresh_from_db()
     assert conference.sensitive_data_deleted_at is not None
-    entry = LogEntry.objects.get_for_object(conference).order_by("-timestamp").first()
+    entry = LogEntry.objects.get_for_object(conference).order_by("-timestamp", "-pk").first()
     assert entry.actor is None
     assert "sensitive_data_deleted_at" in entry.changes_dict
     # No copy of the answers anywhere in the audit trail.
