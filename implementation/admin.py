@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import HTTPS_URL_FIELDS
 from implementation.models import (
     DevelopmentNeed,
     Phase,
@@ -44,6 +45,7 @@ class UnitMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Progress)
 class ProgressAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("unit", "responsibility", "status", "updated_at")
     list_filter = ("status",)
     list_select_related = ("unit", "responsibility")

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadValidator
 from implementation.models import (
     EVIDENCE_VALIDATOR,
     TRANSITIONS,
@@ -227,6 +228,9 @@ class NeedForm(forms.ModelForm):
         self.helper = _helper(_("Spara"))
 
 
+BULK_MAX_BYTES = 5 * 1024 * 1024
+
+
 class BulkUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Ifylld mall"),
@@ -236,3 +240,10 @@ class BulkUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Kontrollera och spara"))
+
+    def clean_file(self):
+        """The size limit (the type is judged by the table reader, with its own message)."""
+        upload = self.cleaned_data["file"]
+        if upload.size > BULK_MAX_BYTES:
+            UploadValidator(kinds=("xlsx", "csv"), max_bytes=BULK_MAX_BYTES)(upload)
+        return upload

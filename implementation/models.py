@@ -257,6 +257,10 @@ class Progress(models.Model):
         indexes = [
             models.Index(fields=["status", "status_changed_at"], name="progress_status_changed"),
             models.Index(fields=["updated_at"], name="progress_updated"),
+            # Covers the roll-ups of a set of units (status per unit and item, no table reads).
+            models.Index(
+                fields=["unit", "responsibility", "status"], name="progress_unit_item_status"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -307,6 +311,8 @@ class ProgressLog(models.Model):
         indexes = [
             models.Index(fields=["created_at"], name="progresslog_created"),
             models.Index(fields=["progress", "-created_at"], name="progresslog_progress"),
+            # A unit's latest entries (the recent log on the unit page and Min sida).
+            models.Index(fields=["unit", "-created_at", "-id"], name="progresslog_unit_created"),
         ]
 
     def __str__(self) -> str:
@@ -394,3 +400,60 @@ class DevelopmentNeed(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReadinessCount(models.Model):
+    """How many of a party's units of one level have an item in each counted status, and the
+    sum of the percentages those statuses imply (a missing row: all Ej påbörjad).
+
+    A summary of ``Progress`` so that county-wide readiness reads ~2 600 rows instead of
+    ~40 000. Kept in step by ``implementation.tally`` in the same transaction as every
+    progress write; ``manage.py rebuild_readiness`` recomputes it from scratch. Retired items
+    and items of another level are filtered when reading, so retiring an item needs no update.
+    """
+
+    party = models.ForeignKey("agreements.Party", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=30, choices=Level)
+    responsibility = models.ForeignKey(Responsibility, on_delete=models.CASCADE, related_name="+")
+    done = models.IntegerField(default=0)
+    excluded = models.IntegerField(default=0)
+    blocked = models.IntegerField(default=0)
+    in_progress = models.IntegerField(default=0)
+    points = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("beredskap (summering)")
+        verbose_name_plural = _("beredskap (summering)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "level", "responsibility"], name="readinesscount_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id}/{self.level}/{self.responsibility_id}"
+
+
+class ReadinessWeek(models.Model):
+    """The progress log's deltas summed per party and week (Monday, Swedish time), over the
+    active items only: what the weekly readiness history walks back with.
+
+    Kept in step by ``implementation.tally`` in the same transaction as the log entry (and as
+    retiring or restoring an item); ``manage.py rebuild_readiness`` recomputes it.
+    """
+
+    party = models.ForeignKey("agreements.Party", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    done_delta = models.IntegerField(default=0)
+    excluded_delta = models.IntegerField(default=0)
+    points_delta = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("beredskap per vecka (summering)")
+        verbose_name_plural = _("beredskap per vecka (summering)")
+        constraints = [
+            models.UniqueConstraint(fields=["party", "week"], name="readinessweek_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id}/{self.week}"

@@ -17,8 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, When
-from django.db.models.functions import TruncWeek
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.utils import timezone
 
 from implementation.models import (
@@ -28,6 +40,8 @@ from implementation.models import (
     Phase,
     Progress,
     ProgressLog,
+    ReadinessCount,
+    ReadinessWeek,
     Responsibility,
     Status,
     Unit,
@@ -81,7 +95,8 @@ class Stats:
         return round((self.progress or 0) * 100)
 
 
-def _points_case():
+def points_case():
+    """The percentage a progress row's status implies, as an SQL expression."""
     return Case(
         *[When(status=s, then=p) for s, p in STATUS_POINTS.items() if p],
         default=0,
@@ -89,20 +104,19 @@ def _points_case():
     )
 
 
-def _aggregates() -> dict:
+def status_aggregates() -> dict:
+    """Conditional counts of progress rows per status, and their points (for ``.annotate``)."""
     return {
         "done": Count("pk", filter=Q(status=Status.KLAR)),
         "excluded": Count("pk", filter=Q(status=Status.EJ_AKTUELLT)),
         "blocked": Count("pk", filter=Q(status=Status.HINDER)),
         "in_progress": Count("pk", filter=Q(status=Status.PAGAR)),
-        "points": Sum(_points_case()),
+        "points": Sum(points_case()),
     }
 
 
-def _applicable_progress() -> QuerySet[Progress]:
+def applicable_progress() -> QuerySet[Progress]:
     """Progress rows that count: active items of the unit's own level."""
-    from django.db.models import F
-
     return Progress.objects.filter(
         responsibility__is_active=True, responsibility__level=F("unit__level")
     )
@@ -123,16 +137,49 @@ def unit_stats(unit_ids: Iterable[int] | None, levels: dict[int, str]) -> dict[i
     ``unit_ids`` None means every unit (for county-wide roll-ups).
     """
     counts = item_counts()
-    rows = _applicable_progress()
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=list(unit_ids))
     stats = {uid: Stats(total=counts.get(level, 0)) for uid, level in levels.items()}
-    for row in rows.values("unit_id").annotate(**_aggregates()).order_by():
-        _fill(stats.get(row["unit_id"]), row)
+    for uid, level, status, n in _status_counts(unit_ids, "unit_id"):
+        if levels.get(uid) == level:
+            add_status(stats[uid], status, n)
     return stats
 
 
-def _fill(target: Stats | None, row: dict) -> None:
+def _status_counts(unit_ids: Iterable[int] | None, *fields: str):
+    """Progress rows of active items counted per ``fields``, the item's level and status:
+    tuples (*fields, level, status, n).
+
+    The caller keeps the groups whose level is the unit's own (the applicable rows): the
+    level test in Python instead of a join to the units, which on PostgreSQL without fresh
+    statistics becomes a hash of every unit × item pair (15 ms at full scale). Plain counts
+    per status, folded by ``add_status``, cost less to build than conditional aggregates.
+    """
+    rows = Progress.objects.filter(responsibility__is_active=True)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    keys = (*fields, "responsibility__level", "status")
+    return rows.values(*keys).annotate(n=Count("pk")).order_by().values_list(*keys, "n")
+
+
+_STATUS_FIELD = {
+    Status.KLAR: "done",
+    Status.EJ_AKTUELLT: "excluded",
+    Status.HINDER: "blocked",
+    Status.PAGAR: "in_progress",
+}
+
+
+def add_status(target: Stats | None, status: str, n: int) -> None:
+    """Add ``n`` progress rows of ``status`` to ``target`` (None: ignored)."""
+    if target is None:
+        return
+    name = _STATUS_FIELD.get(status)
+    if name:
+        setattr(target, name, getattr(target, name) + n)
+    target.points += (STATUS_POINTS[status] or 0) * n
+
+
+def fill_stats(target: Stats | None, row: dict) -> None:
+    """Copy the counts of a ``status_aggregates`` row onto ``target`` (None: ignored)."""
     if target is None:
         return
     target.done = row["done"]
@@ -142,9 +189,12 @@ def _fill(target: Stats | None, row: dict) -> None:
     target.points = row["points"] or 0
 
 
-def unit_phase_stats(unit_ids: Iterable[int] | None, levels: dict[int, str]) -> dict:
-    """Stats per (unit id, phase id). Two queries."""
-    counts = item_counts(by_phase=True)
+def unit_phase_stats(
+    unit_ids: Iterable[int] | None, levels: dict[int, str], *, counts: dict | None = None
+) -> dict:
+    """Stats per (unit id, phase id). Two queries (one when ``counts``, the result of
+    ``item_counts(by_phase=True)``, is given)."""
+    counts = item_counts(by_phase=True) if counts is None else counts
     phases_of_level: dict[str, list[int]] = defaultdict(list)
     for level, phase_id in counts:
         phases_of_level[level].append(phase_id)
@@ -153,13 +203,11 @@ def unit_phase_stats(unit_ids: Iterable[int] | None, levels: dict[int, str]) -> 
         for uid, level in levels.items()
         for pid in phases_of_level[level]
     }
-    rows = _applicable_progress()
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=list(unit_ids))
-    for row in (
-        rows.values("unit_id", "responsibility__phase_id").annotate(**_aggregates()).order_by()
+    for uid, phase_id, level, status, n in _status_counts(
+        unit_ids, "unit_id", "responsibility__phase_id"
     ):
-        _fill(stats.get((row["unit_id"], row["responsibility__phase_id"])), row)
+        if levels.get(uid) == level:
+            add_status(stats.get((uid, phase_id)), status, n)
     return stats
 
 
@@ -301,12 +349,33 @@ def checklist(units: list[Unit], *, with_users: bool = False) -> list[ChecklistR
     ]
 
 
-def recent_log(unit_ids: Iterable[int], *, limit: int = 20) -> list[ProgressLog]:
-    return list(
-        ProgressLog.objects.filter(unit_id__in=list(unit_ids))
-        .select_related("author", "unit", "unit__party", "responsibility")
-        .order_by("-created_at", "-pk")[:limit]
-    )
+RECENT_ORDER = ("-created_at", "-pk")
+
+
+LOG_RELATED = ("author", "unit", "unit__party", "responsibility")
+
+
+def recent_log(
+    unit_ids: Iterable[int], *, limit: int = 20, related: Iterable[str] = LOG_RELATED
+) -> list[ProgressLog]:
+    """The units' latest log entries, newest first. One query.
+
+    Each unit's latest entries come from the (unit, newest first) index. For several units
+    on PostgreSQL the query is a union of each unit's latest ``limit`` ids: with ``unit IN
+    (...)`` alone the planner may walk the whole log by date and filter (10 ms at 223 000
+    entries when its statistics are stale); SQLite cannot order inside a union and plans the
+    plain query well. ``related``: the relations to read with each entry (a page that
+    knows the unit needs fewer).
+    """
+    unit_ids = list(unit_ids)
+    rows = ProgressLog.objects.filter(unit_id__in=unit_ids)
+    if len(unit_ids) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        latest = [
+            ProgressLog.objects.filter(unit_id=uid).order_by(*RECENT_ORDER).values("pk")[:limit]
+            for uid in unit_ids
+        ]
+        rows = ProgressLog.objects.filter(pk__in=latest[0].union(*latest[1:], all=True))
+    return list(rows.select_related(*related).order_by(*RECENT_ORDER)[:limit])
 
 
 def item_log(*, unit: Unit, responsibility: Responsibility, limit: int = 200) -> list[ProgressLog]:
@@ -344,14 +413,22 @@ def my_page(user, *, today: dt.date | None = None, horizon_days: int = 30) -> My
     ids = [u.pk for u in units]
     return MyPage(
         units=units,
-        stats=unit_stats(ids, {u.pk: u.level for u in units}),
+        stats=rows_stats(rows, ids),
         leads=leads_for_units(ids),
         due_soon=sorted(due_soon, key=sort),
         overdue=sorted(overdue, key=sort),
         blocked=blocked,
-        recent=recent_log(ids, limit=10),
+        recent=_with_units(recent_log(ids, limit=10, related=("author", "responsibility")), units),
         rows_by_key={(r.unit.pk, r.item.pk): r for r in rows},
     )
+
+
+def _with_units(entries: list[ProgressLog], units: list[Unit]) -> list[ProgressLog]:
+    """Attach the already loaded units (with their party) to log entries of those units."""
+    by_pk = {u.pk: u for u in units}
+    for entry in entries:
+        entry.unit = by_pk[entry.unit_id]
+    return entries
 
 
 # --- unit, förvaltning and party pages -------------------------------------------------------
@@ -382,6 +459,21 @@ def unit_checklist_by_phase(unit: Unit) -> list[PhaseGroup]:
     return list(groups.values())
 
 
+def rows_stats(rows: Iterable[ChecklistRow], unit_ids: Iterable[int]) -> dict[int, Stats]:
+    """Stats per unit from its checklist rows (every applicable item, with its progress):
+    what ``unit_stats`` reads from the database, without a query."""
+    sums = {uid: [0, 0, 0, 0, 0, 0] for uid in unit_ids}
+    slot = {Status.KLAR: 1, Status.EJ_AKTUELLT: 2, Status.HINDER: 3, Status.PAGAR: 4}
+    for row in rows:
+        acc = sums[row.unit.pk]
+        status = row.status
+        acc[0] += 1
+        if status in slot:
+            acc[slot[status]] += 1
+        acc[5] += STATUS_POINTS[status] or 0
+    return {uid: Stats(*acc) for uid, acc in sums.items()}
+
+
 def _row_stats(row: ChecklistRow) -> Stats:
     status = row.status
     return Stats(
@@ -394,11 +486,37 @@ def _row_stats(row: ChecklistRow) -> Stats:
     )
 
 
-def forvaltning_rollup(unit: Unit) -> tuple[list[Unit], dict[int, Stats], Stats]:
-    """A förvaltning's verksamheter, stats per unit, and the roll-up (itself + verksamheter)."""
-    children = list(unit.children.select_related("party").order_by("name"))
-    levels = {unit.pk: unit.level, **{c.pk: c.level for c in children}}
-    stats = unit_stats(levels.keys(), levels)
+def forvaltning_rollup(
+    unit: Unit, *, own: Stats | None = None
+) -> tuple[list[Unit], dict[int, Stats], Stats]:
+    """A förvaltning's verksamheter, stats per unit, and the roll-up (itself + verksamheter).
+
+    Two queries: the verksamheter with the number of active items of their level, and their
+    progress counted per status (by unit id, so the planner uses the unit index whatever its
+    statistics). ``own``, the förvaltning's stats when the caller has them (the unit page sums
+    its checklist), saves one more."""
+    items = (
+        Responsibility.objects.filter(is_active=True, level=OuterRef("level"))
+        .order_by()
+        .values("level")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    children = list(
+        unit.children.select_related("party")
+        .annotate(items=Subquery(items, output_field=IntegerField()))
+        .order_by("name")
+    )
+    stats = {c.pk: Stats(total=c.items or 0) for c in children}
+    levels = {c.pk: c.level for c in children}
+    if own is None:
+        levels[unit.pk] = unit.level
+        stats[unit.pk] = Stats(total=item_counts().get(unit.level, 0))
+    for uid, level, status, n in _status_counts(levels.keys(), "unit_id"):
+        if levels.get(uid) == level:
+            add_status(stats[uid], status, n)
+    if own is not None:
+        stats[unit.pk] = own
     return children, stats, total(stats.values())
 
 
@@ -474,59 +592,229 @@ def party_overview(party) -> PartyOverview:
 
 
 # --- county-wide readiness (for the overview and the steering-group dashboard) ---------------
-def _all_units() -> list[dict]:
-    return list(Unit.objects.values("pk", "party_id", "level", "parent_id", "party__federation_id"))
+# Read from the summaries that implementation.tally keeps in step with every progress write
+# (a few thousand rows instead of every progress row and log entry).
+Cell = tuple[int, str, int]  # (party id, level, phase id)
+
+
+@dataclass
+class CountyReadiness:
+    cells: dict[Cell, Stats]  # every party with units × level × phase with active items
+    without_lead: dict[int, int]  # party id -> units without an active lead (0s omitted)
+    item_counts: dict[tuple[str, int], int]  # (level, phase id) -> active items
+    units: dict[int, int] = field(default_factory=dict)  # party id -> its units
+    phases: list[Phase] = field(default_factory=list)  # every phase, in order
+
+    def rollup(self, key, *, parties: Iterable[int] | None = None) -> dict:
+        """Sum the cells by ``key(party id, level, phase id)``, optionally of some parties."""
+        wanted = None if parties is None else set(parties)
+        sums: dict = {}
+        for cell, v in self.cells.items():
+            if wanted is None or cell[0] in wanted:
+                acc = sums.setdefault(key(*cell), [0, 0, 0, 0, 0, 0])
+                acc[0] += v.total
+                acc[1] += v.done
+                acc[2] += v.excluded
+                acc[3] += v.blocked
+                acc[4] += v.in_progress
+                acc[5] += v.points
+        return {name: Stats(*acc) for name, acc in sums.items()}
+
+
+def phases_with_item_counts() -> tuple[list[Phase], dict[tuple[str, int], int]]:
+    """Every phase in order, and the active items per (level, phase id) as
+    ``item_counts(by_phase=True)`` gives them. One query."""
+    active = Q(responsibilities__is_active=True)
+    phases = list(
+        Phase.objects.annotate(
+            **{
+                f"items_{level}": Count(
+                    "responsibilities", filter=active & Q(responsibilities__level=level)
+                )
+                for level in Level.values
+            }
+        ).order_by("order")
+    )
+    counts = {
+        (level, phase.pk): getattr(phase, f"items_{level}")
+        for phase in phases
+        for level in Level.values
+        if getattr(phase, f"items_{level}")
+    }
+    return phases, counts
+
+
+def county_readiness(*, party=None) -> CountyReadiness:
+    """Stats per (party, level, phase), county-wide or for one party, the units without a
+    lead per party, and the phases. Three queries whatever the data size."""
+    units = Unit.objects.all() if party is None else Unit.objects.filter(party=party)
+    unit_rows = (
+        units.values("party_id", "level")
+        .annotate(n=Count("pk"), without_lead=Count("pk", filter=~Q(_has_lead())))
+        .order_by()
+    )
+    phases, counts = phases_with_item_counts()
+    phases_of_level: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (level, phase_id), n in counts.items():
+        phases_of_level[level].append((phase_id, n))
+    cells: dict[Cell, Stats] = {}
+    without_lead: dict[int, int] = defaultdict(int)
+    units_of: dict[int, int] = defaultdict(int)
+    for row in unit_rows:
+        without_lead[row["party_id"]] += row["without_lead"]
+        units_of[row["party_id"]] += row["n"]
+        for phase_id, n in phases_of_level[row["level"]]:
+            cells[(row["party_id"], row["level"], phase_id)] = Stats(total=row["n"] * n)
+    summary = ReadinessCount.objects.filter(
+        responsibility__is_active=True, responsibility__level=F("level")
+    )
+    if party is not None:
+        summary = summary.filter(party=party)
+    figures = ("done", "excluded", "blocked", "in_progress", "points")
+    for party_id, level, phase_id, *values in (
+        summary.values("party_id", "level", "responsibility__phase_id")
+        .annotate(**{name: Sum(name) for name in figures})
+        .order_by()
+        .values_list("party_id", "level", "responsibility__phase_id", *figures)
+    ):
+        fill_stats(cells.get((party_id, level, phase_id)), dict(zip(figures, values, strict=True)))
+    without_lead = {k: v for k, v in without_lead.items() if v}
+    return CountyReadiness(cells, without_lead, counts, dict(units_of), phases)
+
+
+UNIT_FIELDS = ("pk", "party_id", "level", "parent_id", "name", "slug")
+
+
+def units_with_phase_stats(
+    units: QuerySet[Unit], counts: dict[tuple[str, int], int]
+) -> tuple[list[dict], dict[tuple[int, int], Stats]]:
+    """The units (as dicts of ``UNIT_FIELDS``) and their stats per (unit id, phase id), in one
+    query: the units left-joined to their applicable progress rows. ``counts`` is
+    ``item_counts(by_phase=True)``. For a few hundred units (VGR's), not the whole county."""
+    applicable = Q(
+        progress__responsibility__is_active=True, progress__responsibility__level=F("level")
+    )
+
+    def count(status: str):
+        return Count("progress", filter=applicable & Q(progress__status=status))
+
+    points = Sum(
+        Case(
+            *[
+                When(applicable & Q(progress__status=s), then=p)
+                for s, p in STATUS_POINTS.items()
+                if p
+            ],
+            default=0,
+            output_field=IntegerField(),
+        )
+    )
+    figures = ("done", "excluded", "blocked", "in_progress", "points")
+    rows = (
+        units.values(*UNIT_FIELDS, "progress__responsibility__phase_id")
+        .annotate(
+            done=count(Status.KLAR),
+            excluded=count(Status.EJ_AKTUELLT),
+            blocked=count(Status.HINDER),
+            in_progress=count(Status.PAGAR),
+            points=points,
+        )
+        .order_by()
+        .values_list(*UNIT_FIELDS, "progress__responsibility__phase_id", *figures)
+    )
+    found: dict[int, dict] = {}
+    stats: dict[tuple[int, int], Stats] = {}
+    phases_of_level: dict[str, list[int]] = defaultdict(list)
+    for level, phase_id in counts:
+        phases_of_level[level].append(phase_id)
+    width = len(UNIT_FIELDS)
+    for row in rows:
+        pk, level = row[0], row[2]
+        if pk not in found:
+            found[pk] = dict(zip(UNIT_FIELDS, row[:width], strict=True))
+            for phase_id in phases_of_level[level]:
+                stats[(pk, phase_id)] = Stats(total=counts[(level, phase_id)])
+        target = stats.get((pk, row[width]))
+        if target is not None:
+            done, excluded, blocked, in_progress, points_ = row[width + 1 :]
+            target.done, target.excluded, target.blocked = done, excluded, blocked
+            target.in_progress, target.points = in_progress, points_ or 0
+    return list(found.values()), stats
 
 
 def readiness_by_party() -> dict[int, Stats]:
     """Stats per party id over all its units (parties without units are absent). Three queries."""
-    units = _all_units()
-    stats = unit_stats(None, {u["pk"]: u["level"] for u in units})
-    result: dict[int, Stats] = defaultdict(Stats)
-    for unit in units:
-        result[unit["party_id"]] = result[unit["party_id"]] + stats[unit["pk"]]
-    return dict(result)
+    return county_readiness().rollup(lambda party_id, _level, _phase: party_id)
 
 
 def readiness_by_federation() -> dict[int | None, Stats]:
-    """Stats per kommunalförbund id (None: VGR, which belongs to none). Three queries."""
-    units = _all_units()
-    stats = unit_stats(None, {u["pk"]: u["level"] for u in units})
-    result: dict[int | None, Stats] = defaultdict(Stats)
-    for unit in units:
-        key = unit["party__federation_id"]
-        result[key] = result[key] + stats[unit["pk"]]
-    return dict(result)
+    """Stats per kommunalförbund id (None: VGR, which belongs to none). Four queries."""
+    from agreements.models import Party
+
+    federation_of = dict(Party.objects.values_list("pk", "federation_id"))
+    return county_readiness().rollup(lambda party_id, _level, _phase: federation_of[party_id])
 
 
 def readiness_by_level(*, party=None) -> dict[str, Stats]:
     """Stats per level, county-wide or for one party. Three queries."""
-    units = [u for u in _all_units() if party is None or u["party_id"] == party.pk]
-    stats = unit_stats(
-        None if party is None else [u["pk"] for u in units], {u["pk"]: u["level"] for u in units}
-    )
-    result = {level: Stats() for level in Level.values}
-    for unit in units:
-        result[unit["level"]] = result[unit["level"]] + stats[unit["pk"]]
+    per_level = county_readiness(party=party).rollup(lambda _party, level, _phase: level)
+    return {level: per_level.get(level, Stats()) for level in Level.values}
+
+
+def readiness_by_phase(
+    *, party=None, county: CountyReadiness | None = None
+) -> list[tuple[Phase, Stats]]:
+    """Stats per phase (in order), county-wide or for one party. Three queries (none when the
+    ``county`` readiness is given)."""
+    county = county or county_readiness(party=party)
+    per_phase = county.rollup(lambda _party, _level, phase_id: phase_id)
+    return [(phase, per_phase.get(phase.pk, Stats())) for phase in county.phases]
+
+
+def weekly_deltas(*, first: dt.date, last: dt.date, by: str | None = None, party=None) -> dict:
+    """The log's deltas per week in [first, last] (Mondays), from the weekly summary; with
+    ``by`` (a field path from the party, e.g. "party__federation_id") per (value, week).
+    One query."""
+    rows = ReadinessWeek.objects.filter(week__gte=first, week__lte=last)
+    if party is not None:
+        rows = rows.filter(party=party)
+    fields = ["week"] if by is None else [by, "week"]
+    if by is not None and by.startswith("party__"):
+        rows = rows.filter(party__is_agreement_party=True)
+    result = {}
+    for row in (
+        rows.values(*fields)
+        .annotate(
+            done=Sum("done_delta"), excluded=Sum("excluded_delta"), points=Sum("points_delta")
+        )
+        .order_by()
+    ):
+        key = row["week"] if by is None else (row[by], row["week"])
+        result[key] = row
     return result
 
 
-def readiness_by_phase(*, party=None) -> list[tuple[Phase, Stats]]:
-    """Stats per phase (in order), county-wide or for one party. Four queries."""
-    units = [u for u in _all_units() if party is None or u["party_id"] == party.pk]
-    stats = unit_phase_stats(
-        None if party is None else [u["pk"] for u in units], {u["pk"]: u["level"] for u in units}
-    )
-    per_phase: dict[int, Stats] = defaultdict(Stats)
-    for (_unit_id, phase_id), value in stats.items():
-        per_phase[phase_id] = per_phase[phase_id] + value
-    return [(phase, per_phase.get(phase.pk, Stats())) for phase in Phase.objects.order_by("order")]
+def walk_back(now: Stats, deltas: dict[dt.date, dict], mondays: list[dt.date]) -> list[Stats]:
+    """Readiness at the end of each week (``mondays`` newest first; result oldest first):
+    today's state minus the deltas logged after that week."""
+    points, current = [], now
+    for monday in mondays:
+        points.append(current)
+        delta = deltas.get(monday)
+        if delta:
+            current = Stats(
+                total=current.total,
+                done=current.done - (delta["done"] or 0),
+                excluded=current.excluded - (delta["excluded"] or 0),
+                points=current.points - (delta["points"] or 0),
+            )
+    return list(reversed(points))
 
 
 def completed_since(since: dt.datetime, *, party=None, limit: int = 500) -> list[Progress]:
     """Items that are Klar and became Klar at or after ``since`` (newest first). One query."""
     rows = (
-        _applicable_progress()
+        applicable_progress()
         .filter(status=Status.KLAR, status_changed_at__gte=since)
         .select_related("unit", "unit__party", "unit__parent", "responsibility", "updated_by")
         .order_by("-status_changed_at")
@@ -595,47 +883,22 @@ class WeekPoint:
 def readiness_history(
     *, weeks: int = 52, party=None, today: dt.date | None = None
 ) -> list[WeekPoint]:
-    """Readiness at the end of each of the last ``weeks`` weeks, oldest first. Five queries.
+    """Readiness at the end of each of the last ``weeks`` weeks, oldest first. Four queries.
 
-    Anchored on today's state and walked back with the deltas the progress log stores, so a
-    week's value is today's minus everything logged after that week. Units and items created
-    later are counted in every week (the denominator is today's).
+    Anchored on today's state and walked back with the deltas the progress log stores (summed
+    per week in ``ReadinessWeek``), so a week's value is today's minus everything logged after
+    that week. Units and items created later are counted in every week (the denominator is
+    today's).
     """
     today = today or timezone.localdate()
     this_monday = today - dt.timedelta(days=today.weekday())
-    units = [u for u in _all_units() if party is None or u["party_id"] == party.pk]
-    now = total(
-        unit_stats(
-            None if party is None else [u["pk"] for u in units],
-            {u["pk"]: u["level"] for u in units},
-        ).values()
-    )
-    first = this_monday - dt.timedelta(weeks=weeks - 1)
-    log = ProgressLog.objects.filter(created_at__date__gte=first, responsibility__is_active=True)
-    if party is not None:
-        log = log.filter(unit__party=party)
-    deltas = {
-        row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]: row
-        for row in log.annotate(week=TruncWeek("created_at"))
-        .values("week")
-        .annotate(
-            done=Sum("done_delta"), excluded=Sum("excluded_delta"), points=Sum("points_delta")
-        )
-        .order_by()
-    }
-    points, current = [], now
-    for index in range(weeks):
-        monday = this_monday - dt.timedelta(weeks=index)
-        points.append(WeekPoint(monday, current))
-        delta = deltas.get(monday)
-        if delta:
-            current = Stats(
-                total=current.total,
-                done=current.done - (delta["done"] or 0),
-                excluded=current.excluded - (delta["excluded"] or 0),
-                points=current.points - (delta["points"] or 0),
-            )
-    return list(reversed(points))
+    mondays = [this_monday - dt.timedelta(weeks=index) for index in range(weeks)]
+    now = total(county_readiness(party=party).cells.values())
+    deltas = weekly_deltas(first=mondays[-1], last=this_monday, party=party)
+    values = walk_back(now, deltas, mondays)
+    return [
+        WeekPoint(monday, value) for monday, value in zip(reversed(mondays), values, strict=True)
+    ]
 
 
 def parties_with_units(party_ids: Iterable[int]):

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_actor
+from implementation import tally
 from implementation.models import (
     COMMENT_REQUIRED,
     NEED_TRANSITIONS,
@@ -119,6 +120,7 @@ def progress_update(
         )
         entry.set_deltas()
         entry.save()
+        tally.record(entry)
         return entry
 
 
@@ -353,8 +355,11 @@ def responsibility_update(
 def responsibility_set_active(*, item: Responsibility, actor, active: bool) -> Responsibility:
     """Retire (or restore) an item. Its progress and log stay; checklists stop showing it."""
     with transaction.atomic(), audit_actor(actor):
+        changed = item.is_active != active
         item.is_active = active
         item.save(update_fields=["is_active"])
+        if changed:
+            tally.item_active_changed()
     return item
 
 

@@ -19,6 +19,7 @@ from implementation import bulk, evidence, permissions, selectors
 from implementation.forms import ProgressForm, QuickStatusForm
 from implementation.models import (
     Level,
+    MembershipRole,
     Phase,
     Progress,
     Responsibility,
@@ -44,11 +45,14 @@ def unit_url(unit: Unit, name: str = "unit", **kwargs) -> str:
 def index(request):
     """All parties with their readiness, county-wide readiness per phase and level."""
     parties = list(Party.objects.agreement_parties().select_related("federation"))
-    by_party = selectors.readiness_by_party()
-    without_lead = selectors.units_without_lead_count_by_party()
+    county = selectors.county_readiness()
+    by_party = county.rollup(lambda party_id, _level, _phase: party_id)
+    without_lead = county.without_lead
+    party_url = reverse("implementation:party", args=["__party__"])
     rows = [
         {
             "party": p,
+            "url": party_url.replace("__party__", p.slug),
             "stats": by_party.get(p.pk, selectors.Stats()),
             "without_lead": without_lead.get(p.pk, 0),
         }
@@ -71,7 +75,7 @@ def index(request):
         {
             "groups": groups,
             "county": selectors.total(r["stats"] for r in rows),
-            "by_phase": selectors.readiness_by_phase(),
+            "by_phase": selectors.readiness_by_phase(county=county),
             "without_lead_total": sum(without_lead.values()),
             "has_units": permissions.has_units(request.user),
             "can_manage": permissions.can_manage_catalogue(request.user),
@@ -86,16 +90,36 @@ def units_without_lead(request):
         units = units.filter(party__slug=party)
     from django.core.paginator import Paginator
 
-    page = Paginator(units, 100).get_page(request.GET.get("page"))
+    fields = ("party__slug", "party__name", "slug", "name", "level", "parent__name")
+    page = Paginator(units.values_list(*fields), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "implementation/without_lead.html",
         {
             "page_obj": page,
-            "units": page.object_list,
+            "units": _unit_rows(page.object_list),
             "query_string": f"part={party}" if party else "",
         },
     )
+
+
+def _unit_rows(rows) -> list[dict]:
+    """Table rows of units read as (party slug, party name, slug, name, level, parent name):
+    their links from one reverse per pattern (slugs need no quoting), levels named once."""
+    party_url = reverse("implementation:party", args=["__party__"])
+    unit_url = reverse("implementation:unit", args=["__party__", "__unit__"])
+    levels = dict(Level.choices)
+    return [
+        {
+            "party_url": party_url.replace("__party__", party_slug),
+            "party_name": party_name,
+            "url": unit_url.replace("__party__", party_slug).replace("__unit__", slug),
+            "name": name,
+            "level": levels[level],
+            "parent_name": parent_name,
+        }
+        for party_slug, party_name, slug, name, level, parent_name in rows
+    ]
 
 
 # --- Min sida --------------------------------------------------------------------------------
@@ -214,11 +238,20 @@ def unit(request, party: str, unit: str):
     groups = selectors.unit_checklist_by_phase(unit_obj)
     item_ids = [row.item.pk for g in groups for row in g.rows]
     lines = evidence.collect([unit_obj.pk], item_ids)
+    own = selectors.total(g.stats for g in groups)
     children, child_stats, rollup = [], {}, None
     if unit_obj.level == Level.FORVALTNING:
-        children, child_stats, rollup = selectors.forvaltning_rollup(unit_obj)
-    members = selectors.members_for_units([unit_obj.pk])[unit_obj.pk]
-    child_leads = selectors.leads_for_units([c.pk for c in children]) if children else {}
+        children, child_stats, rollup = selectors.forvaltning_rollup(unit_obj, own=own)
+    # One query for the unit's own group and its verksamheter's leads.
+    memberships = selectors.members_for_units([unit_obj.pk, *(c.pk for c in children)])
+    members = memberships[unit_obj.pk]
+    child_leads = {
+        c.pk: sorted(
+            (m.user for m in memberships[c.pk] if m.role == MembershipRole.LEAD),
+            key=lambda u: (u.first_name, u.last_name, u.username),
+        )
+        for c in children
+    }
     return render(
         request,
         "implementation/unit.html",
@@ -226,13 +259,13 @@ def unit(request, party: str, unit: str):
             "unit": unit_obj,
             "groups": groups,
             "evidence": {item_id: found for (_unit, item_id), found in lines.items()},
-            "own": selectors.total(g.stats for g in groups),
+            "own": own,
             "children": [(c, child_stats[c.pk], child_leads.get(c.pk, [])) for c in children],
             "rollup": rollup,
             "members": members,
             "leads": [m for m in members if m.role == "lead"],
             "needs": list(unit_obj.needs.select_related("responsibility").order_by("-created_at")),
-            "recent": selectors.recent_log([unit_obj.pk], limit=15),
+            "recent": selectors.recent_log([unit_obj.pk], limit=15, related=["author"]),
             "today": timezone.localdate(),
             "can_edit": permissions.can_edit_progress(request.user, unit_obj),
             "can_manage": permissions.can_manage_unit(request.user, unit_obj),

@@ -31,6 +31,7 @@ class BarChart:
     label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
     area: int = BAR_AREA
+    svg: str = ""  # the bars' markup (``tables.with_bar_svg``)
 
 
 def bar_chart(rows: list[tuple[str, float, float, str]]) -> BarChart:

@@ -111,8 +111,8 @@ def _since(d: Dashboard) -> Sheet:
             [
                 _("Beslut"),
                 decision.decided_on,
-                str(decision.party),
-                f"{decision.agreement.short_title}: {decision.get_outcome_display()}",
+                decision.party_name,
+                f"{decision.agreement_short_title}: {decision.outcome_label}",
             ]
         )
     for row in s.completed_by_party:

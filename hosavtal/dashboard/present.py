@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from hosavtal.dashboard import charts
@@ -19,82 +20,59 @@ def percent(share: float | None) -> str:
     return "–" if share is None else f"{round(share * 100)} %"
 
 
-def heat_css(share: float | None) -> str:
-    """A colour band for a share done; the cell always shows the number too."""
-    if share is None:
-        return "heat-none"
-    return f"heat-{min(4, int(share * 5))}"
-
-
-@dataclass
-class Cell:
-    stats: Stats | None
-    text: str
-    detail: str
-    css: str
-    url: str
-    short: str = ""
-
-    @property
-    def html(self) -> str:
-        """The whole <td>, built here: a heatmap has about a thousand cells and the template
-        engine is slow at that size."""
-        if self.url:
-            inner = format_html(
-                '<a href="{}"><span class="db-cell-value">{}</span>'
-                '<span class="db-cell-detail" aria-hidden="true">{}</span>'
-                '<span class="visually-hidden"> {}</span></a>',
-                self.url,
-                self.text,
-                self.short,
-                self.detail,
-            )
-        else:
-            inner = format_html(
-                '<span class="db-cell-value">{}</span><span class="visually-hidden"> {}</span>',
-                self.text,
-                self.detail,
-            )
-        return format_html('<td class="db-cell {}">{}</td>', self.css, inner)
-
-
-def cell(stats: Stats | None, *, scope: str, param: str, value: str) -> Cell:
-    share = stats.done_share if stats else None
-    if stats is None or not stats.applicable:
-        return Cell(stats, "–", _("inga ansvar"), "heat-none", "")
-    query = urlencode({"omrade": scope, param: value})
-    return Cell(
-        stats,
-        percent(share),
-        _("%(done)s av %(applicable)s klara")
-        % {"done": stats.done, "applicable": stats.applicable},
-        heat_css(share),
-        f"{reverse('dashboard:cell')}?{query}",
-        f"{stats.done}/{stats.applicable}",
-    )
-
-
-@dataclass
-class HeatLine:
-    row: HeatRow
-    cells: list[Cell]  # one per column, then the row's total
-    is_total: bool = False
-
-
 def heat_lines(groups: list[HeatGroup], *, columns: list[tuple[str, object]], param: str):
-    """Per group: its lines (rows, then the group's total), each with a cell per column.
+    """Per group: the HTML of its lines (rows, then the group's total), each with a cell per
+    column, as one string (``html``).
 
     ``columns`` are (drill-down value, key into the row's stats); ``param`` is "fas" (keys
-    are phase ids in ``by_phase``) or "niva" (keys are levels in ``by_level``)."""
+    are phase ids in ``by_phase``) or "niva" (keys are levels in ``by_level``). Written in
+    one pass, not through the template engine: a heatmap has about a thousand cells, so labels
+    are translated and the drill-down path reversed once per map. A cell shows the share done
+    and links to the drill-down; its colour band (heat-0 … heat-4) follows the share."""
+    base = escape(reverse("dashboard:cell"))
+    none_cell = (
+        '<td class="db-cell heat-none"><span class="db-cell-value">–</span>'
+        f'<span class="visually-hidden"> {escape(_("inga ansvar"))}</span></td>'
+    )
+    detail = _("%(done)s av %(applicable)s klara")
+    no_units = f' <span class="status status-neutral">{escape(_("inga enheter"))}</span>'
+    keys = [key for _value, key in columns]
+    suffixes = [escape(urlencode({param: value})) for value, _key in columns]
+    total_suffix = escape(urlencode({"fas": ""}))
 
-    def line(row: HeatRow, is_total: bool = False) -> HeatLine:
+    def td(stats: Stats | None, href: str) -> str:
+        if stats is None or not stats.applicable:
+            return none_cell
+        done, applicable = stats.done, stats.applicable
+        share = done / applicable
+        text = escape(detail % {"done": done, "applicable": applicable})
+        return (
+            f'<td class="db-cell heat-{min(4, int(share * 5))}"><a href="{href}">'
+            f'<span class="db-cell-value">{round(share * 100)} %</span>'
+            f'<span class="db-cell-detail" aria-hidden="true">{done}/{applicable}</span>'
+            f'<span class="visually-hidden"> {text}</span></a></td>'
+        )
+
+    def line(row: HeatRow, is_total: bool = False) -> str:
         stats = row.by_phase if param == "fas" else row.by_level
-        cells = [cell(stats.get(key), scope=row.scope, param=param, value=v) for v, key in columns]
-        cells.append(cell(row.total, scope=row.scope, param="fas", value=""))
-        return HeatLine(row=row, cells=cells, is_total=is_total)
+        prefix = f"{base}?{escape(urlencode({'omrade': row.scope}))}&amp;"
+        cells = [td(stats.get(k), prefix + sfx) for k, sfx in zip(keys, suffixes, strict=True)]
+        cells.append(td(row.total, prefix + total_suffix))
+        head = escape(row.label)
+        if row.url:
+            head = f'<a href="{escape(row.url)}">{head}</a>'
+        if not row.has_units:
+            head += no_units
+        css = ' class="db-heat-total"' if is_total else ""
+        return f'<tr{css}><th scope="row">{head}</th>{"".join(cells)}</tr>'
 
     return [
-        {"group": group, "lines": [line(r) for r in group.rows] + [line(group.total, True)]}
+        {
+            "group": group,
+            "html": mark_safe(  # every text above is escaped
+                "".join([line(r) for r in group.rows] + [line(group.total, True)])
+            ),
+        }
         for group in groups
     ]
 
@@ -217,29 +195,32 @@ def conference_rows(conferences, today) -> list[dict]:
 
 
 @dataclass
-class DecisionLine:
-    party: object
+class DecisionGroup:
+    party_slug: str
+    party_name: str
     decided_on: object
     outcome: str
     agreements: list
     recorded_at: object
 
 
-def decision_lines(decisions, *, package_size: int) -> list[DecisionLine]:
+def decision_lines(decisions, *, package_size: int) -> list[DecisionGroup]:
     """One line per party, date and outcome (a municipality usually decides on the whole
-    package at once), newest registration first."""
-    lines: dict[tuple, DecisionLine] = {}
+    package at once), newest registration first. ``decisions`` are
+    ``agreements.selectors.DecisionLine``."""
+    lines: dict[tuple, DecisionGroup] = {}
     for decision in decisions:
         key = (decision.party_id, decision.decided_on, decision.outcome)
         if key not in lines:
-            lines[key] = DecisionLine(
-                decision.party,
+            lines[key] = DecisionGroup(
+                decision.party_slug,
+                decision.party_name,
                 decision.decided_on,
-                decision.get_outcome_display(),
+                decision.outcome_label,
                 [],
                 decision.recorded_at,
             )
-        lines[key].agreements.append(decision.agreement.short_title)
+        lines[key].agreements.append(decision.agreement_short_title)
     for line in lines.values():
         if package_size and len(line.agreements) == package_size:
             line.agreements = [_("Hela avtalspaketet (%(n)s avtal)") % {"n": package_size}]

@@ -11,22 +11,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Party
 from implementation import selectors as impl
 from implementation.models import (
     Level,
-    MembershipRole,
     Phase,
     Progress,
-    ProgressLog,
     Responsibility,
     Unit,
-    UnitMembership,
 )
 from implementation.selectors import Stats
 
@@ -37,55 +33,46 @@ SORT_NAME = "namn"
 SORT_TOTAL = "totalt"
 
 
-# --- the county's units, loaded once ----------------------------------------------------------
+# --- the county's readiness, loaded once ----------------------------------------------------
 @dataclass
 class County:
-    """Everything the readiness sections need, loaded in a fixed number of queries."""
+    """Everything the readiness sections need, loaded in a fixed number of queries: the
+    county-wide summary per (party, level, phase), and VGR's units one by one (VGR's rows are
+    its förvaltningar)."""
 
     parties: list[Party]
-    units: list[dict]  # pk, party_id, level, parent_id, name, slug, has_lead
     phases: list[Phase]
-    phase_stats: dict[tuple[int, int], Stats]  # (unit id, phase id) -> Stats
-    by_unit: dict[int, list[tuple[int, Stats]]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for (uid, pid), value in self.phase_stats.items():
-            self.by_unit.setdefault(uid, []).append((pid, value))
+    readiness: impl.CountyReadiness
+    region_units: list[dict]  # pk, party_id, level, parent_id, name, slug
+    region_stats: dict[tuple[int, int], Stats]  # (VGR unit id, phase id) -> Stats
 
     @property
-    def unit_totals(self) -> dict[int, Stats]:
-        return {uid: impl.total(v for _pid, v in pairs) for uid, pairs in self.by_unit.items()}
+    def party_ids(self) -> list[int]:
+        return [p.pk for p in self.parties]
 
     @property
     def without_lead(self) -> int:
-        return sum(1 for unit in self.units if not unit["has_lead"])
+        ids = set(self.party_ids)
+        return sum(n for pid, n in self.readiness.without_lead.items() if pid in ids)
 
-
-def _has_lead():
-    return Exists(
-        UnitMembership.objects.filter(
-            unit_id=OuterRef("pk"), role=MembershipRole.LEAD, is_active=True
-        )
-    )
+    def party_totals(self) -> dict[int, Stats]:
+        return self.readiness.rollup(lambda pid, _level, _phase: pid, parties=self.party_ids)
 
 
 def county_load() -> County:
-    """Parties, units (with whether each has an active lead), phases and stats per
-    unit × phase. Five queries."""
+    """Parties, phases, the county-wide readiness summary, and VGR's units with their stats per
+    phase. Five queries."""
     parties = list(
         Party.objects.agreement_parties()
         .select_related("federation", "delregion")
         .order_by("kind", "name")
     )
-    units = list(
-        Unit.objects.filter(party__is_agreement_party=True)
-        .annotate(has_lead=_has_lead())
-        .values("pk", "party_id", "level", "parent_id", "name", "slug", "has_lead")
+    county = impl.county_readiness()
+    region_ids = [p.pk for p in parties if p.is_region]
+    units, stats = impl.units_with_phase_stats(
+        Unit.objects.filter(party_id__in=region_ids), county.item_counts
     )
-    phases = list(Phase.objects.order_by("order"))
-    # None: every unit in one grouped query; units outside ``levels`` are ignored by it.
-    stats = impl.unit_phase_stats(None, {u["pk"]: u["level"] for u in units})
-    return County(parties, units, phases, stats)
+    return County(parties, county.phases, county, units, stats)
 
 
 # --- heatmap rows -----------------------------------------------------------------------------
@@ -98,10 +85,11 @@ class HeatRow:
     by_phase: dict[int, Stats] = field(default_factory=dict)
     by_level: dict[str, Stats] = field(default_factory=dict)
     total: Stats = field(default_factory=Stats)
+    units: int = 0  # a party row's units (its unit ids are not loaded)
 
     @property
     def has_units(self) -> bool:
-        return bool(self.unit_ids)
+        return bool(self.unit_ids) or self.units > 0
 
 
 @dataclass
@@ -112,17 +100,35 @@ class HeatGroup:
     total: HeatRow
 
 
-def _fill_row(row: HeatRow, county: County, levels: dict[int, str]) -> HeatRow:
+def _set_cells(row: HeatRow, cells) -> HeatRow:
+    """Fill a row from (level, phase id, Stats) triples."""
     by_phase: dict[int, Stats] = defaultdict(Stats)
     by_level: dict[str, Stats] = defaultdict(Stats)
-    for uid in row.unit_ids:
-        for pid, value in county.by_unit.get(uid, ()):
-            by_phase[pid] = by_phase[pid] + value
-            by_level[levels[uid]] = by_level[levels[uid]] + value
+    for level, phase_id, value in cells:
+        by_phase[phase_id] = by_phase[phase_id] + value
+        by_level[level] = by_level[level] + value
     row.by_phase = dict(by_phase)
     row.by_level = dict(by_level)
     row.total = impl.total(by_phase.values())
     return row
+
+
+def _region_cells(county: County, unit_ids: list[int]):
+    levels = {u["pk"]: u["level"] for u in county.region_units}
+    wanted = set(unit_ids)
+    return [
+        (levels[uid], pid, value)
+        for (uid, pid), value in county.region_stats.items()
+        if uid in wanted
+    ]
+
+
+def _party_cells(county: County, party_ids: set[int]):
+    return [
+        (level, pid, value)
+        for (party_id, level, pid), value in county.readiness.cells.items()
+        if party_id in party_ids
+    ]
 
 
 def _region_rows(party: Party, units: list[dict]) -> list[HeatRow]:
@@ -147,35 +153,56 @@ def _region_rows(party: Party, units: list[dict]) -> list[HeatRow]:
 
 def heatmap(county: County, *, grouping: str = GROUP_BY_FEDERATION) -> list[HeatGroup]:
     """Groups of rows with stats per phase and per level, VGR's förvaltningar first."""
-    levels = {u["pk"]: u["level"] for u in county.units}
     units_of: dict[int, list[dict]] = defaultdict(list)
-    for unit in county.units:
+    for unit in county.region_units:
         units_of[unit["party_id"]].append(unit)
     groups: list[HeatGroup] = []
     for party in (p for p in county.parties if p.is_region):
-        rows = [_fill_row(r, county, levels) for r in _region_rows(party, units_of[party.pk])]
-        groups.append(_group(party.name, f"part-{party.slug}", rows, county, levels))
+        rows = [
+            _set_cells(r, _region_cells(county, r.unit_ids))
+            for r in _region_rows(party, units_of[party.pk])
+        ]
+        total = HeatRow(
+            f"part-{party.slug}",
+            _("%(group)s totalt") % {"group": party.name},
+            "",
+            [uid for r in rows for uid in r.unit_ids],
+        )
+        _set_cells(total, _party_cells(county, {party.pk}))
+        groups.append(HeatGroup(party.name, f"part-{party.slug}", rows, total))
     buckets: dict[object, list[Party]] = defaultdict(list)
     for party in (p for p in county.parties if not p.is_region):
         key = party.delregion if grouping == GROUP_BY_DELREGION else party.federation
         buckets[key].append(party)
+    cells_of: dict[int, list] = defaultdict(list)
+    for (party_id, level, pid), value in county.readiness.cells.items():
+        cells_of[party_id].append((level, pid, value))
     ordered = sorted(buckets, key=lambda k: (k is None, getattr(k, "order", 0), str(k or "")))
     for key in ordered:
+        members = sorted(buckets[key], key=lambda p: p.name)
         rows = [
-            _fill_row(
+            _set_cells(
                 HeatRow(
                     f"part-{p.slug}",
                     p.name,
                     reverse("implementation:party", args=[p.slug]),
-                    [u["pk"] for u in units_of[p.pk]],
+                    [],
+                    units=county.readiness.units.get(p.pk, 0),
                 ),
-                county,
-                levels,
+                cells_of[p.pk],
             )
-            for p in sorted(buckets[key], key=lambda p: p.name)
+            for p in members
         ]
         title, scope = _bucket_label(key, grouping)
-        groups.append(_group(title, scope, rows, county, levels))
+        total = HeatRow(
+            scope,
+            _("%(group)s totalt") % {"group": title},
+            "",
+            [],
+            units=sum(county.readiness.units.get(p.pk, 0) for p in members),
+        )
+        _set_cells(total, [c for p in members for c in cells_of[p.pk]])
+        groups.append(HeatGroup(title, scope, rows, total))
     return groups
 
 
@@ -186,14 +213,6 @@ def _bucket_label(key, grouping: str) -> tuple[str, str]:
         return _("Utan kommunalförbund"), "utan-forbund"
     prefix = "delregion" if grouping == GROUP_BY_DELREGION else "forbund"
     return key.name, f"{prefix}-{key.slug}"
-
-
-def _group(title, scope, rows, county, levels) -> HeatGroup:
-    ids = [uid for row in rows for uid in row.unit_ids]
-    total = _fill_row(
-        HeatRow(scope, _("%(group)s totalt") % {"group": title}, "", ids), county, levels
-    )
-    return HeatGroup(title, scope, rows, total)
 
 
 def sort_groups(groups: list[HeatGroup], *, key: str, descending: bool, phases: list[Phase]):
@@ -225,7 +244,7 @@ def sort_groups(groups: list[HeatGroup], *, key: str, descending: bool, phases: 
 
 
 def county_total(county: County) -> Stats:
-    return impl.total(county.phase_stats.values())
+    return impl.total(county.party_totals().values())
 
 
 # --- drill-down ---------------------------------------------------------------------------------
@@ -339,7 +358,7 @@ def _drill_items(units: list[Unit], *, phase: Phase | None, level: str) -> list[
             responsibility__level=F("unit__level"),
         )
         .values("responsibility_id")
-        .annotate(**impl._aggregates())
+        .annotate(**impl.status_aggregates())
         .order_by()
     )
     found = {r["responsibility_id"]: r for r in rows}
@@ -348,7 +367,7 @@ def _drill_items(units: list[Unit], *, phase: Phase | None, level: str) -> list[
         if not per_level.get(item.level):
             continue
         stats = Stats(total=per_level[item.level])
-        impl._fill(stats, found.get(item.pk, _ZERO))
+        impl.fill_stats(stats, found.get(item.pk, _ZERO))
         result.append(DrillItem(item, stats))
     return result
 
@@ -385,18 +404,23 @@ def trends(county: County, *, weeks: int, today: dt.date) -> Trend:
     """Readiness at the end of each of the last ``weeks`` weeks, county-wide and per
     kommunalförbund (VGR as its own series). The same method as
     ``implementation.selectors.readiness_history``: today's state walked back with the deltas
-    the progress log stores. One query on top of the loaded county."""
+    the progress log stores (summed per party and week). One query on top of the loaded
+    county."""
     this_monday = today - dt.timedelta(days=today.weekday())
     mondays = [this_monday - dt.timedelta(weeks=i) for i in range(weeks)]
     federation_of = {p.pk: p.federation_id for p in county.parties}
-    party_of = {u["pk"]: u["party_id"] for u in county.units}
     now: dict[int | None, Stats] = defaultdict(Stats)
-    for uid, value in county.unit_totals.items():
-        key = federation_of[party_of[uid]]
+    for party_id, value in county.party_totals().items():
+        key = federation_of[party_id]
         now[key] = now[key] + value
-    deltas = _log_deltas(mondays=mondays)
+    deltas: dict[int | None, dict[dt.date, dict]] = defaultdict(dict)
+    found = impl.weekly_deltas(first=mondays[-1], last=this_monday, by="party__federation_id")
+    for (federation_id, week), row in found.items():
+        deltas[federation_id][week] = row
     keys = _series_keys(county)
-    per_key = {key: _walk_back(now.get(key, Stats()), deltas.get(key, {}), mondays) for key in keys}
+    per_key = {
+        key: impl.walk_back(now.get(key, Stats()), deltas.get(key, {}), mondays) for key in keys
+    }
     county_points = [impl.total(per_key[k][i] for k in keys) for i in range(weeks)]
     series = [Series(label, per_key[key]) for key, label in keys.items()]
     return Trend(list(reversed(mondays)), Series(_("Hela länet"), county_points), series)
@@ -416,57 +440,10 @@ def _series_keys(county: County) -> dict[int | None, str]:
     return keys
 
 
-def _log_deltas(*, mondays: list[dt.date]) -> dict[int | None, dict[dt.date, dict]]:
-    """The progress log's deltas per kommunalförbund and week, in one query: a filtered sum
-    per week (Monday 00:00 Swedish time to the next), which every database runs natively."""
-    starts = [_local_midnight(monday) for monday in mondays]
-    aggregates = {}
-    for index, start in enumerate(starts):
-        window = Q(created_at__gte=start, created_at__lt=start + dt.timedelta(weeks=1))
-        for name in ("done", "excluded", "points"):
-            aggregates[f"{name}_{index}"] = Sum(f"{name}_delta", filter=window)
-    rows = (
-        ProgressLog.objects.filter(
-            created_at__gte=min(starts),
-            responsibility__is_active=True,
-            unit__party__is_agreement_party=True,
-        )
-        .values("unit__party__federation_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    result: dict[int | None, dict[dt.date, dict]] = defaultdict(dict)
-    for row in rows:
-        for index, monday in enumerate(mondays):
-            result[row["unit__party__federation_id"]][monday] = {
-                name: row[f"{name}_{index}"] for name in ("done", "excluded", "points")
-            }
-    return result
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _walk_back(now: Stats, deltas: dict[dt.date, dict], mondays: list[dt.date]) -> list[Stats]:
-    points, current = [], now
-    for monday in mondays:
-        points.append(current)
-        delta = deltas.get(monday)
-        if delta:
-            current = Stats(
-                total=current.total,
-                done=current.done - (delta["done"] or 0),
-                excluded=current.excluded - (delta["excluded"] or 0),
-                points=current.points - (delta["points"] or 0),
-            )
-    return list(reversed(points))
-
-
 def completed_count_by_party(since: dt.datetime) -> list[dict]:
     """How many items each party marked Klar since ``since``. One query."""
     return list(
-        impl._applicable_progress()
+        impl.applicable_progress()
         .filter(status="klar", status_changed_at__gte=since)
         .values("unit__party__slug", "unit__party__name")
         .annotate(n=Count("pk"))

@@ -60,10 +60,17 @@ def dashboard(
     trends, since the last meeting, escalations, conferences)."""
     county = readiness.county_load()
     groups = readiness.heatmap(county, grouping=grouping)
-    conferences = figures.conference_figures(parties=county.parties, today=today)
-    summary = agreements.adoption_summary(today)
+    start = figures.since_start(since)
+    conferences = figures.conference_figures(parties=county.parties, today=today, since=start)
+    summary = agreements.adoption_summary_of(today, county.parties)
     entry = figures.entry_date(summary)
-    escalations = figures.escalations(user=user, today=today, now=now)
+    escalations = figures.escalations(
+        user=user,
+        today=today,
+        now=now,
+        agreements=[count.agreement for count in summary.per_agreement],
+        delregions={p.delregion for p in county.parties if p.delregion_id},
+    )
     headline = Headline(
         today=today,
         entry_date=entry,
@@ -83,7 +90,12 @@ def dashboard(
         by_phase=_by_phase(county),
         by_level=_by_level(groups),
         trend=readiness.trends(county, weeks=weeks, today=today),
-        since=figures.changes_since(since=since, today=today, user=user),
+        since=figures.changes_since(
+            since=since,
+            today=today,
+            user=user,
+            registrations=conferences.registrations_since,
+        ),
         escalations=escalations,
         conferences=conferences,
         meetings=meetings,
@@ -91,9 +103,9 @@ def dashboard(
 
 
 def _by_phase(county: County) -> list[tuple]:
-    per_phase: dict[int, Stats] = {}
-    for (_uid, pid), value in county.phase_stats.items():
-        per_phase[pid] = per_phase.get(pid, Stats()) + value
+    per_phase = county.readiness.rollup(
+        lambda _party, _level, phase_id: phase_id, parties=county.party_ids
+    )
     return [(phase, per_phase.get(phase.pk, Stats())) for phase in county.phases]
 
 

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView, View
 
 from core.exports import xlsx_response
 from core.permissions import RoleRequiredMixin
-from hosavtal.dashboard import exports, figures, permissions, present, readiness, services
+from hosavtal.dashboard import exports, figures, permissions, present, readiness, services, tables
 from hosavtal.dashboard.forms import DashboardForm, MeetingForm
 from hosavtal.dashboard.selectors import dashboard
 from hosavtal.models import SteeringMeeting
@@ -52,10 +52,23 @@ class DashboardView(DashboardAccessMixin, TemplateView):
         sort = present.sort_links(
             self.request, keys=keys, current=key, descending=descending, anchor="beredskap"
         )
+        decision_lines = present.decision_lines(
+            data.since.decisions, package_size=len(data.headline.adoption.per_agreement)
+        )
+        conference_rows = present.conference_rows(data.conferences, data.headline.today)
+        tables.add_conference_cells(conference_rows)
+        since = data.since
+        trend_chart = present.trend_chart(data.trend)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "d": data,
+            "since_rows": {
+                "decisions": tables.decision_rows(decision_lines),
+                "completed_by_party": tables.completed_party_rows(since.completed_by_party),
+                "completed_recent": tables.completed_recent_rows(since.completed_recent),
+                "case_events": tables.case_event_rows(since.case_events),
+            },
             "heat_phase": present.heat_lines(
                 data.groups, columns=[(p.code, p.pk) for p in phases], param="fas"
             ),
@@ -70,18 +83,17 @@ class DashboardView(DashboardAccessMixin, TemplateView):
                 {"label": label, "title": label, "sort": sort[value]}
                 for value, label in data.levels
             ],
-            "trend_chart": present.trend_chart(data.trend),
-            "trend_rows": present.trend_rows(data.trend),
-            "phase_chart": present.phase_chart(data.by_phase),
-            "step_chart": present.step_chart(data.escalations),
-            "capacity_chart": present.capacity_chart(data.conferences),
+            "trend_chart": trend_chart,
+            "trend_svg_lines": tables.trend_lines_svg(trend_chart),
+            "trend_rows": tables.trend_table_rows(present.trend_rows(data.trend)),
+            "phase_chart": tables.with_bar_svg(present.phase_chart(data.by_phase)),
+            "step_chart": tables.with_bar_svg(present.step_chart(data.escalations)),
+            "capacity_chart": tables.with_bar_svg(present.capacity_chart(data.conferences)),
             "export_query": present.query_without(self.request, "sortera", "ordning"),
             "can_manage_meetings": permissions.can_manage_meetings(self.request.user),
-            "decision_lines": present.decision_lines(
-                data.since.decisions, package_size=len(data.headline.adoption.per_agreement)
-            ),
+            "decision_lines": decision_lines,
             "conference_columns": present.conference_columns(data.conferences),
-            "conference_rows": present.conference_rows(data.conferences, data.headline.today),
+            "conference_rows": conference_rows,
         }
 
 

@@ -244,7 +244,7 @@ def test_since_counts_what_changed_from_the_chosen_date(goteborg, styrgrupp_user
         {"unit__party__slug": "goteborg", "unit__party__name": "Göteborg", "n": 1}
     ]
     assert [p.responsibility for p in since.completed_recent] == [fas1[1]]
-    assert [(d.party.slug, d.agreement_id) for d in since.decisions] == [("goteborg", agreement.pk)]
+    assert [(d.party_slug, d.agreement_id) for d in since.decisions] == [("goteborg", agreement.pk)]
     assert since.overdue == []  # nothing fell due between 5 and 20 November
     earlier = figures.changes_since(since=dt.date(2026, 10, 1), today=TODAY, user=styrgrupp_user)
     overdue = {o.item.code: (o.overdue_units, o.units) for o in earlier.overdue}
@@ -254,6 +254,91 @@ def test_since_counts_what_changed_from_the_chosen_date(goteborg, styrgrupp_user
         "p2-verksamhet-dialogkonferenser": (5, 5),
     }
     assert earlier.completed_count == 2
+
+
+def test_decision_lines_since_match_decisions_since(reference_data):
+    """``decision_lines_since`` (plain values, used by the dashboard) lists the same decisions
+    in the same order with the same values as ``decisions_since``: taken or recorded on or
+    after the date, on or before ``until``, newest registration first."""
+    from agreements import selectors as agreements
+
+    parties = [Party.objects.get(slug=s) for s in ("goteborg", "boras", "ale")]
+    agreement = Agreement.objects.get(slug="ok-betalningsansvar-2027")
+    made = []
+    for i, (party, decided, recorded) in enumerate(
+        [
+            (parties[0], dt.date(2026, 11, 10), _at(11)),  # taken and recorded after
+            (parties[1], dt.date(2026, 10, 1), _at(12)),  # taken before, recorded after
+            (parties[2], dt.date(2026, 9, 1), _at(2, 10)),  # both before: left out
+            (parties[1], dt.date(2026, 11, 19), _at(19)),  # after ``until``
+        ]
+    ):
+        decision = Decision.objects.create(
+            party=party,
+            agreement=agreement,
+            decided_on=decided,
+            body=Decision.Body.KOMMUNFULLMAKTIGE,
+            outcome=[Decision.Outcome.ADOPTED, Decision.Outcome.REJECTED][i % 2],
+        )
+        Decision.objects.filter(pk=decision.pk).update(recorded_at=recorded)
+        made.append(decision.pk)
+    for until in (None, dt.date(2026, 11, 15)):
+        full = agreements.decisions_since(dt.date(2026, 11, 5), until=until)
+        lines = agreements.decision_lines_since(dt.date(2026, 11, 5), until=until)
+        assert [line.pk for line in lines] == [d.pk for d in full]
+        assert [
+            (
+                line.party_id,
+                line.party_slug,
+                line.party_name,
+                line.agreement_short_title,
+                line.decided_on,
+                line.outcome,
+                line.outcome_label,
+                line.recorded_at,
+            )
+            for line in lines
+        ] == [
+            (
+                d.party_id,
+                d.party.slug,
+                d.party.name,
+                d.agreement.short_title,
+                d.decided_on,
+                d.outcome,
+                d.get_outcome_display(),
+                d.recorded_at,
+            )
+            for d in full
+        ]
+    assert [line.pk for line in lines] == [made[1], made[0]]  # newest registration first
+
+
+def test_adoption_summary_of_loaded_parties_equals_adoption_summary(reference_data):
+    """``adoption_summary_of`` (the dashboard passes the parties it has loaded) says what
+    ``adoption_summary`` says, in one query fewer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agreements import selectors as agreements
+
+    agreement = Agreement.objects.get(slug="ok-betalningsansvar-2027")
+    Decision.objects.create(
+        party=Party.objects.get(slug="goteborg"),
+        agreement=agreement,
+        decided_on=dt.date(2026, 11, 10),
+        body=Decision.Body.KOMMUNFULLMAKTIGE,
+        outcome=Decision.Outcome.ADOPTED,
+    )
+    parties = readiness.county_load().parties
+    with CaptureQueriesContext(connection) as own:
+        mine = agreements.adoption_summary_of(TODAY, parties)
+    with CaptureQueriesContext(connection) as full:
+        theirs = agreements.adoption_summary(TODAY)
+    assert mine == theirs
+    assert len(own.captured_queries) == len(full.captured_queries) - 1
+    counts = {c.agreement.slug: c.by_outcome for c in mine.per_agreement}
+    assert counts["ok-betalningsansvar-2027"][Decision.Outcome.ADOPTED] == 1
 
 
 # --- escalations --------------------------------------------------------------------------------

@@ -1,7 +1,15 @@
 import pytest
 
 from agreements.models import Party
-from implementation.models import Level, MembershipRole, Responsibility, Unit, UnitMembership
+from implementation.models import (
+    Level,
+    MembershipRole,
+    Responsibility,
+    Status,
+    Unit,
+    UnitMembership,
+)
+from implementation.services import progress_update
 
 
 def make_unit(party_slug: str, name: str, level: str = Level.FORVALTNING, parent=None) -> Unit:
@@ -66,3 +74,22 @@ def v_item(reference_data):
 @pytest.fixture
 def f_item(reference_data):
     return Responsibility.objects.get(code="p2-forvaltning-dialogkonferenser")
+
+
+def set_progress(unit, code, status, actor, comment="ok"):
+    """One progress write through the service, by item code."""
+    item = Responsibility.objects.get(code=code)
+    return progress_update(
+        unit=unit, responsibility=item, actor=actor, status=status, comment=comment
+    )
+
+
+@pytest.fixture
+def tree(gbg_forvaltning, gbg_verksamhet, gbg_verksamhet2, forvaltare):
+    """Verksamhet 1: 1 Klar, 1 Pågår, 1 Ej aktuellt. Verksamhet 2: 1 Hinder. Förvaltning: 1 Klar."""
+    set_progress(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
+    set_progress(gbg_verksamhet, "p2-verksamhet-lokalt-inforande", Status.PAGAR, forvaltare)
+    set_progress(gbg_verksamhet, "p2-verksamhet-utvecklingsbehov", Status.EJ_AKTUELLT, forvaltare)
+    set_progress(gbg_verksamhet2, "p2-verksamhet-nya-arbetsrutiner", Status.HINDER, forvaltare)
+    set_progress(gbg_forvaltning, "p1-forvaltning-roller", Status.KLAR, forvaltare)
+    return gbg_forvaltning, gbg_verksamhet, gbg_verksamhet2

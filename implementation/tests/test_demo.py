@@ -3,7 +3,7 @@ from django.db.models import Count, Sum
 
 from accounts import demo as accounts_demo
 from core.refdata import LoadReport
-from implementation import demo
+from implementation import demo, tally
 from implementation.models import STATUS_POINTS, Progress, ProgressLog, Status, Unit, UnitMembership
 from implementation.selectors import units_led_by
 
@@ -34,3 +34,6 @@ def test_small_demo_is_plausible_consistent_and_idempotent(reference_data):
         assert row.points_sum == (STATUS_POINTS[row.status] or 0)
     last = ProgressLog.objects.order_by("-created_at").first()
     assert last.responsibility_title and last.author is not None
+    # The rows were bulk-inserted; the seed rebuilds the readiness summaries from them.
+    assert tally.stored_counts() == tally.computed_counts() != {}
+    assert tally.stored_weeks() == tally.computed_weeks() != {}

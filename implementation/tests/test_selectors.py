@@ -7,28 +7,10 @@ from django.utils import timezone
 from agreements.models import Federation
 from implementation import selectors
 from implementation.models import Level, Responsibility, Status
-from implementation.services import progress_update, responsibility_set_active
-from implementation.tests.conftest import appoint, make_unit
+from implementation.services import responsibility_set_active
+from implementation.tests.conftest import appoint, make_unit, set_progress
 
 pytestmark = pytest.mark.django_db
-
-
-def _set(unit, code, status, actor, comment="ok"):
-    item = Responsibility.objects.get(code=code)
-    return progress_update(
-        unit=unit, responsibility=item, actor=actor, status=status, comment=comment
-    )
-
-
-@pytest.fixture
-def tree(gbg_forvaltning, gbg_verksamhet, gbg_verksamhet2, forvaltare):
-    """Verksamhet 1: 1 Klar, 1 Pågår, 1 Ej aktuellt. Verksamhet 2: 1 Hinder. Förvaltning: 1 Klar."""
-    _set(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
-    _set(gbg_verksamhet, "p2-verksamhet-lokalt-inforande", Status.PAGAR, forvaltare)
-    _set(gbg_verksamhet, "p2-verksamhet-utvecklingsbehov", Status.EJ_AKTUELLT, forvaltare)
-    _set(gbg_verksamhet2, "p2-verksamhet-nya-arbetsrutiner", Status.HINDER, forvaltare)
-    _set(gbg_forvaltning, "p1-forvaltning-roller", Status.KLAR, forvaltare)
-    return gbg_forvaltning, gbg_verksamhet, gbg_verksamhet2
 
 
 def test_stats_arithmetic_per_unit(tree):
@@ -100,9 +82,9 @@ def test_units_without_lead(gbg_forvaltning, gbg_verksamhet, lead):
 
 def test_completed_and_overdue_since(gbg_verksamhet, gbg_verksamhet2, forvaltare):
     with time_machine.travel(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False):
-        _set(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
+        set_progress(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
     with time_machine.travel(dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC), tick=False):
-        _set(gbg_verksamhet2, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
+        set_progress(gbg_verksamhet2, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
         since = timezone.now() - dt.timedelta(days=7)
         done = selectors.completed_since(since)
         assert [p.unit for p in done] == [gbg_verksamhet2]
@@ -119,9 +101,9 @@ def test_completed_and_overdue_since(gbg_verksamhet, gbg_verksamhet2, forvaltare
 def test_readiness_history_walks_back_through_the_log(gbg_verksamhet, forvaltare):
     monday = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
     with time_machine.travel(monday, tick=False):
-        _set(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.PAGAR, forvaltare)
+        set_progress(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.PAGAR, forvaltare)
     with time_machine.travel(monday + dt.timedelta(days=7), tick=False):
-        _set(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
+        set_progress(gbg_verksamhet, "p1-verksamhet-eskaleringstrappan", Status.KLAR, forvaltare)
     with time_machine.travel(monday + dt.timedelta(days=14), tick=False):
         history = selectors.readiness_history(weeks=4, party=gbg_verksamhet.party)
     assert [p.week_start for p in history] == [
