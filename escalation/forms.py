@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from agreements.models import Agreement, Delregion, Party
 from core.roles import Role
+from core.widgets import PlainSelect
 from escalation.models import Case, HandlerRule, LadderStep
 from escalation.selectors import CaseFilters
 from escalation.validators import validate_no_personal_number
@@ -116,7 +117,38 @@ class CaseOpenForm(forms.ModelForm):
         pass
 
 
-class TextActionForm(forms.Form):
+class _ActionBoundField(forms.BoundField):
+    """Bootstrap's error state on the widget (Django adds aria-invalid and the error's id)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if not widget.is_hidden and self.errors:
+            attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        return attrs
+
+
+class ActionFormMixin:
+    """The case page's action forms, drawn by ``escalation/_action_form.html`` (plain Bootstrap
+    markup; crispy's nested templates cost more than the rest of the page): the widgets get
+    Bootstrap's classes here, the button its label and id from ``submit`` and ``prefix_name``."""
+
+    bound_field_class = _ActionBoundField
+    submit = ""
+    prefix_name = ""
+
+    def _style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "checkboxinput form-check-input"
+            elif isinstance(widget, forms.Textarea):
+                widget.attrs["class"] = "textarea form-control"
+            elif not widget.is_hidden:
+                widget.attrs["class"] = "textinput form-control"
+
+
+class TextActionForm(ActionFormMixin, forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
@@ -137,7 +169,7 @@ class TextActionForm(forms.Form):
         field.help_text = self.help or DEIDENTIFY
         field.required = required
         field.error_messages["required"] = self.required_message
-        self.helper = _helper(self.submit, prefix=self.prefix_name)
+        self._style_widgets()
 
 
 class CommentForm(TextActionForm):
@@ -169,11 +201,14 @@ class CloseForm(TextActionForm):
     submit = _("Avsluta ärendet")
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(ActionFormMixin, forms.Form):
+    submit = _("Markera som löst")
+    prefix_name = "los"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "los-%s")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Markera som löst"), prefix="los")
+        self._style_widgets()
 
     outcome = forms.CharField(
         label=_("Utfall"),
@@ -193,28 +228,39 @@ class ResolveForm(forms.Form):
     )
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(ActionFormMixin, forms.Form):
+    submit = _("Spara uppgifterna")
+    prefix_name = "uppgifter"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "uppgifter-%s")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Spara uppgifterna"), prefix="uppgifter")
+        self._style_widgets()
 
     diarienummer = forms.CharField(label=_("Diarienummer"), max_length=60, required=False)
     is_systemic = forms.BooleanField(label=_("Systemfel"), required=False)
 
 
 class CaseFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Typ"), required=False)
+    kind = forms.ChoiceField(label=_("Typ"), required=False, widget=PlainSelect)
     agreement = forms.ModelChoiceField(
-        label=_("Överenskommelse"), required=False, queryset=Agreement.objects.none()
+        label=_("Överenskommelse"),
+        required=False,
+        queryset=Agreement.objects.none(),
+        widget=PlainSelect,
     )
-    party = forms.ModelChoiceField(label=_("Part"), required=False, queryset=Party.objects.none())
+    party = forms.ModelChoiceField(
+        label=_("Part"), required=False, queryset=Party.objects.none(), widget=PlainSelect
+    )
     delregion = forms.ModelChoiceField(
-        label=_("Delregion"), required=False, queryset=Delregion.objects.all()
+        label=_("Delregion"), required=False, queryset=Delregion.objects.all(), widget=PlainSelect
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
     step = forms.ModelChoiceField(
-        label=_("Steg"), required=False, queryset=LadderStep.objects.order_by("order")
+        label=_("Steg"),
+        required=False,
+        queryset=LadderStep.objects.order_by("order"),
+        widget=PlainSelect,
     )
     active = forms.BooleanField(label=_("Bara pågående"), required=False)
     overdue = forms.BooleanField(label=_("Bara försenade"), required=False)
@@ -225,12 +271,34 @@ class CaseFilterForm(forms.Form):
         everything = [("", _("Alla"))]
         self.fields["kind"].choices = everything + list(Case.Kind.choices)
         self.fields["status"].choices = everything + list(Case.Status.choices)
-        self.fields["agreement"].queryset = Agreement.objects.filter(
-            generation=Agreement.Generation.NEW
-        ).order_by("order")
-        self.fields["party"].queryset = Party.objects.agreement_parties().order_by("kind", "name")
+        self.fields["agreement"].queryset = (
+            Agreement.objects.filter(generation=Agreement.Generation.NEW)
+            .order_by("order")
+            .only("pk", "short_title", "title")
+        )
+        # An option needs the id and the name only (the list pages draw this form each time).
+        self.fields["party"].queryset = (
+            Party.objects.agreement_parties().order_by("kind", "name").only("pk", "name")
+        )
         for name in ("agreement", "party", "delregion", "step"):
             self.fields[name].empty_label = _("Alla")
+        # The options as (id, name) rows: one light query per field when the form is drawn,
+        # no model instances (both list pages draw this form every time). A chosen id is still
+        # checked against the field's queryset when the form is cleaned.
+        agreements = self.fields["agreement"].queryset.values_list("pk", "short_title", "title")
+        parties = self.fields["party"].queryset.values_list("pk", "name")
+        delregions = self.fields["delregion"].queryset.order_by("order", "name")
+        steps = self.fields["step"].queryset.values_list("pk", "order", "name")
+        self.fields["agreement"].choices = lambda: (
+            everything + [(pk, short or title) for pk, short, title in agreements]
+        )
+        self.fields["party"].choices = lambda: everything + list(parties)
+        self.fields["delregion"].choices = lambda: (
+            everything + list(delregions.values_list("pk", "name"))
+        )
+        self.fields["step"].choices = lambda: (
+            everything + [(pk, f"{order}. {name}") for pk, order, name in steps]
+        )
         for field in self.fields.values():
             checkbox = isinstance(field.widget, forms.CheckboxInput)
             field.widget.attrs["class"] = "form-check-input" if checkbox else "form-select"

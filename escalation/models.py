@@ -234,6 +234,13 @@ class Case(models.Model):
         ordering = ["step_deadline", "pk"]
         indexes = [
             models.Index(fields=["status", "step_deadline"]),
+            # The lists' order (nearest deadline first): a page of 50 reads 50 index entries.
+            models.Index(fields=["step_deadline", "id"], name="esk_case_deadline_idx"),
+            # The ladder overview counts and ranks active cases per step from the index alone.
+            models.Index(
+                fields=["status", "current_step", "step_deadline", "step_warning_on"],
+                name="esk_case_ladder_idx",
+            ),
             models.Index(fields=["reporting_party", "status"]),
             models.Index(fields=["receiving_party", "status"]),
         ]

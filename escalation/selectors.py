@@ -126,13 +126,9 @@ def case_list(*, user, filters: CaseFilters | None = None, today: dt.date | None
     """The visible cases matching the filters, with what a row shows."""
     today = today or timezone.localdate()
     qs = _apply(cases_visible_to(user), filters or CaseFilters(), user, today)
-    return qs.select_related(
-        "agreement",
-        "reporting_party",
-        "receiving_party",
-        "delregion",
-        "current_step",
-    ).order_by("step_deadline", "pk")
+    return qs.select_related("reporting_party", "receiving_party", "current_step").order_by(
+        "step_deadline", "pk"
+    )
 
 
 def deadline_state(case: Case, today: dt.date) -> str:
@@ -154,13 +150,23 @@ STATUS_CLASS = {
 }
 
 
+def _choice_labels(choices) -> dict[str, str]:
+    """{value: label} in the active language, each label translated once (``get_X_display``
+    per row re-translates every choice of the field)."""
+    return {value: str(label) for value, label in choices}
+
+
 def decorate(cases, today: dt.date) -> list[Case]:
-    """Add what the templates show: deadline state and its label, the status badge's class,
-    age in days, days left. Computed once here, so long lists render fast."""
+    """Add what the templates show: deadline state and its label, the status badge's class
+    and label, the kind's label, age in days, days left. Computed once here, so long lists
+    render fast."""
     labels = {"overdue": _("Försenat"), "warning": _("Snart tidsgräns"), "": ""}
     classes = {"overdue": "status-bad", "warning": "status-warn", "": ""}
+    kinds, statuses = _choice_labels(Case.Kind.choices), _choice_labels(Case.Status.choices)
     rows = list(cases)
     for case in rows:
+        case.kind_label = kinds.get(case.kind, case.kind)
+        case.status_label = statuses.get(case.status, case.status)
         case.deadline_state = deadline_state(case, today)
         case.deadline_label = labels[case.deadline_state]
         case.deadline_class = classes[case.deadline_state]
@@ -262,7 +268,7 @@ def case_export_rows(*, user, filters: CaseFilters | None = None, today=None):
         "Beslut",
     ]
     qs = case_list(user=user, filters=filters, today=today).select_related(
-        "reporting_unit", "receiving_unit"
+        "agreement", "delregion", "reporting_unit", "receiving_unit"
     )
     rows = []
     for case in decorate(qs, today):
@@ -270,7 +276,7 @@ def case_export_rows(*, user, filters: CaseFilters | None = None, today=None):
             [
                 case.reference,
                 case.diarienummer,
-                case.get_kind_display(),
+                case.kind_label,
                 case.title,
                 str(case.agreement),
                 str(case.reporting_party),
@@ -279,7 +285,7 @@ def case_export_rows(*, user, filters: CaseFilters | None = None, today=None):
                 str(case.receiving_unit or ""),
                 str(case.delregion or ""),
                 f"{case.step_order}. {case.current_step.name}",
-                case.get_status_display(),
+                case.status_label,
                 case.step_started_on,
                 case.step_deadline,
                 case.deadline_state == "overdue",
@@ -295,10 +301,11 @@ def case_export_rows(*, user, filters: CaseFilters | None = None, today=None):
 
 def calendar_cases_for(user) -> QuerySet[Case]:
     """Active cases whose current step ``user`` handles (for the calendar feed)."""
-    mine = CaseHandler.objects.filter(case=OuterRef("pk"), user=user, period__ended_at__isnull=True)
+    # "pk IN (the user's current handler links)": one pass over the user's links, not a
+    # probe per active case.
+    mine = CaseHandler.objects.filter(user=user, period__ended_at__isnull=True).values("case_id")
     return (
-        Case.objects.filter(status__in=Case.ACTIVE)
-        .filter(Exists(mine))
+        Case.objects.filter(status__in=Case.ACTIVE, pk__in=mine)
         .select_related("reporting_party", "receiving_party", "current_step")
         .order_by("step_deadline", "pk")
     )

@@ -359,7 +359,13 @@ def calendar(request):
     return render(
         request,
         "escalation/calendar.html",
-        {"feed_url": feed, "token": token, "cases": cases, "total": handled.count()},
+        {
+            "feed_url": feed,
+            "token": token,
+            "cases": cases,
+            "total": handled.count(),
+            **_row_words(),
+        },
     )
 
 

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from escalation import services
@@ -292,3 +293,40 @@ def test_pages_render_in_english(client, open_case, boras_lead):
     client.cookies["hos_language"] = "en"
     page = client.get(reverse("escalation:detail", args=[case.pk])).content.decode()
     assert "Where the case stands now" in page
+
+
+def test_overview_cards_show_case_parties_kind_status_and_deadline(client, open_case, boras_lead):
+    case = open_case(title="Remiss <b>&</b> svar")
+    client.force_login(boras_lead)
+    page = client.get(reverse("escalation:index")).content.decode()
+    start = page.index('<li class="esk-card')
+    card = page[start : page.index("</li>", start)]
+    assert (
+        f'<a href="/eskalering/arenden/{case.pk}/" class="fw-semibold">'
+        f"{case.reference} Remiss &lt;b&gt;&amp;&lt;/b&gt; svar</a>"
+    ) in card
+    assert "Borås → Västra Götalandsregionen" in card
+    assert 'Avvikelse i samverkan · <span class="status status-info">Öppen</span>' in card
+    deadline = case.step_deadline.isoformat()
+    assert f'Tidsgräns <time datetime="{deadline}">{deadline}</time>' in card
+    assert f"Öppnat {timezone.localdate(case.opened_at).isoformat()} (0 dagar)" in card
+
+
+def test_case_page_action_forms_have_labels_help_and_error_state(client, open_case, vgr_lead):
+    case = open_case()
+    client.force_login(vgr_lead)
+    page = client.get(reverse("escalation:detail", args=[case.pk])).content.decode()
+    assert '<label for="kommentar-text" class="form-label requiredField">Kommentar' in page
+    assert 'aria-describedby="kommentar-text_helptext" id="kommentar-text"' in page
+    assert '<div id="kommentar-text_helptext" class="form-text">Skriv inga patientuppgifter' in page
+    assert f'<input type="hidden" name="step" value="{case.current_step_id}"' in page
+    assert 'value="Eskalera till nästa steg" class="btn btn-primary" id="knapp-eskalera"' in page
+    assert 'class="checkboxinput form-check-input" id="uppgifter-is_systemic"' in page
+    assert "is-invalid" not in page
+    response = _post(client, vgr_lead, "resolve", case, {"outcome": ""})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="textarea form-control is-invalid"' in text
+    assert 'aria-invalid="true" aria-describedby="los-outcome_helptext los-outcome_error"' in text
+    assert '<div id="los-outcome_error" class="invalid-feedback">' in text
+    assert "Beskriv utfallet innan ärendet markeras som löst." in text
