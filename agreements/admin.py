@@ -10,6 +10,7 @@ from agreements.models import (
     Milestone,
     Party,
 )
+from core.admin import HTTPS_URL_FIELDS
 
 
 @admin.register(Party)
@@ -62,6 +63,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 @admin.register(AgreementDocument)
 class AgreementDocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("title", "agreement", "added_at", "added_by")
     list_select_related = ("agreement", "added_by")
 

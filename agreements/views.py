@@ -160,6 +160,8 @@ class BoardView(TemplateView):
             "summary": board.summary,
             "filtered": any(filters.values()) if filters else False,
             "can_record": permissions.can_record_decisions(self.request.user),
+            # One reverse for the ~150 party links (a slug needs no escaping in a path).
+            "party_base": reverse("agreements:party_detail", args=["x"]).removesuffix("x/"),
         }
 
 

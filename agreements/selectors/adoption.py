@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agreements.models import (
@@ -43,6 +44,33 @@ def outcome_choices() -> list[tuple[str, str]]:
     return [*Decision.Outcome.choices, (NO_DECISION, _("Inget beslut registrerat"))]
 
 
+_LABELS: dict[str | None, dict[str, str]] = {}
+
+
+def _outcome_labels() -> dict[str, str]:
+    """The outcome labels in the active language, translated once per language (a board has
+    250 status cells; ``get_outcome_display`` per cell costs more than the rest of the page)."""
+    language = get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = {key: str(label) for key, label in outcome_choices()}
+    return labels
+
+
+def body_label(decision: Decision) -> str:
+    """``decision.body_label`` with the body's name translated once per language."""
+    if decision.body == Decision.Body.OTHER and decision.body_other:
+        return decision.body_other
+    language = get_language()
+    labels = _BODY_LABELS.get(language)
+    if labels is None:
+        labels = _BODY_LABELS[language] = {k: str(v) for k, v in Decision.Body.choices}
+    return labels.get(decision.body, decision.body)
+
+
+_BODY_LABELS: dict[str | None, dict[str, str]] = {}
+
+
 def _long_date(value: dt.date) -> str:
     return date_format(value, "DATE_FORMAT")
 
@@ -63,9 +91,7 @@ class Status:
 
     @property
     def label(self) -> str:
-        if self.decision is None:
-            return _("Inget beslut registrerat")
-        return self.decision.get_outcome_display()
+        return _outcome_labels()[self.key]
 
     @property
     def css(self) -> str:
@@ -101,16 +127,34 @@ def status_for(decision: Decision | None, *, agreement: Agreement, today: dt.dat
     return Status(agreement, decision, late=True, late_reason=reason)
 
 
+STATUS_FIELDS = (
+    "party_id",
+    "agreement_id",
+    "decided_on",
+    "body",
+    "body_other",
+    "outcome",
+    "planned_date",
+    "reference",
+)
+
+
 def latest_decisions(
     *, agreements: list[Agreement], parties: QuerySet | None = None
 ) -> dict[tuple[int, int], Decision]:
-    """The latest decision per (party id, agreement id), in one query at any size."""
+    """The latest decision per (party id, agreement id), in one query at any size. Loads the
+    fields a status shows (outcome, dates, body, reference); the others (note, who recorded it
+    and when) are deferred: read them from :func:`party_overview` or the register."""
     later = Decision.objects.filter(
         party=OuterRef("party"),
         agreement=OuterRef("agreement"),
         decided_on__gt=OuterRef("decided_on"),
     )
-    decisions = Decision.objects.filter(agreement__in=agreements).filter(~Exists(later))
+    decisions = (
+        Decision.objects.filter(agreement__in=agreements)
+        .filter(~Exists(later))
+        .only(*STATUS_FIELDS)
+    )
     if parties is not None:
         decisions = decisions.filter(party__in=parties)
     return {(d.party_id, d.agreement_id): d for d in decisions}
@@ -144,12 +188,20 @@ class PartyStatuses:
 
 def party_statuses(today: dt.date) -> tuple[list[Agreement], list[PartyStatuses]]:
     """The new agreements and every party's status on each (VGR first), in three queries."""
-    agreements = new_agreements()
     parties = list(
         Party.objects.agreement_parties()
         .select_related("federation", "delregion")
         .order_by("kind", "name")
     )
+    return party_statuses_of(today, parties)
+
+
+def party_statuses_of(
+    today: dt.date, parties: list[Party]
+) -> tuple[list[Agreement], list[PartyStatuses]]:
+    """:func:`party_statuses` for parties the caller has already loaded (every agreement party,
+    with ``federation`` and ``delregion``), in two queries."""
+    agreements = new_agreements()
     latest = latest_decisions(agreements=agreements)
     rows = [
         PartyStatuses(
@@ -287,4 +339,11 @@ def adoption_summary(today: dt.date) -> AdoptionSummary:
       whole package.
     """
     agreements, rows = party_statuses(today)
+    return summarise(today, agreements, rows)
+
+
+def adoption_summary_of(today: dt.date, parties: list[Party]) -> AdoptionSummary:
+    """:func:`adoption_summary` for the agreement parties the caller has already loaded (all
+    of them, with ``federation`` and ``delregion``): one query fewer."""
+    agreements, rows = party_statuses_of(today, parties)
     return summarise(today, agreements, rows)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from agreements.models import Decision, Party
 
@@ -54,8 +55,9 @@ def test_registrar_records_a_joint_decision_sees_the_board_update_and_exports(
     assert page.get_by_text("47 av 49 kommuner har antagit avtalet.").count() == 1
     page.get_by_label("Kommunalförbund", exact=True).select_option(label="Göteborgsregionen")
     page.get_by_role("button", name="Visa", exact=True).click()
+    # Wait for the filtered page (the URL changes before its content has arrived).
+    expect(page.get_by_text("12 parter visas.")).to_have_count(1)
     assert "forbund=gr" in page.url
-    assert page.get_by_text("12 parter visas.").count() == 1
     lerum = page.locator("tr", has=page.get_by_role("link", name="Lerum", exact=True))
     assert lerum.get_by_text("Antaget").count() == 5
     axe_check(page, context="den filtrerade beslutstavlan")

@@ -466,3 +466,45 @@ def test_a_registrator_can_record_straight_from_the_missing_list(
     assert link in client.get(url).content.decode()
     client.force_login(lead)
     assert link not in client.get(url).content.decode()
+
+
+def _board_row(page: str, slug: str) -> str:
+    start = page.index(f'<th scope="row"><a href="/avtal/parter/{slug}/">')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_board_cells_show_status_lateness_and_planned_date_in_both_languages(
+    client, lead, record, party, frozen, settings
+):
+    postponed = Decision.Outcome.POSTPONED
+    record(party("ale"))
+    record(party("vara"), outcome=postponed, planned_date=dt.date(2026, 12, 10))
+    record(party("lerum"), outcome=postponed, planned_date=dt.date(2026, 10, 1))
+    client.force_login(lead)
+    page = client.get(reverse("agreements:board")).content.decode()
+
+    ale, vara = _board_row(page, "ale"), _board_row(page, "vara")
+    lerum, mark = _board_row(page, "lerum"), _board_row(page, "mark")
+    assert ale.count('<td><span class="status status-ok">Antaget</span></td>') == 5
+    planned = (
+        '<td><span class="status status-warn">Bordlagt/uppskjutet</span>'
+        '<br><span class="small">planerat 2026-12-10</span></td>'
+    )
+    assert vara.count(planned) == 5
+    late = '<span class="status status-bad">Försenad</span>'
+    assert "Försenad" not in ale + vara
+    assert lerum.count(late) == 5 and "planerat 2026-10-01" in lerum
+    none = f'<td><span class="status status-neutral">Inget beslut registrerat</span> {late}</td>'
+    assert mark.count(none) == 5
+    assert mark.count("<td>") == 5 and '<td class="latest-decision">–</td>' in mark
+
+    # The labels are translated once per language: English after Swedish, then Swedish again.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("agreements:board")).content.decode()
+    assert _board_row(english, "vara").count("Tabled/postponed</span>") == 5
+    assert _board_row(english, "vara").count("planned 2026-12-10") == 5
+    assert _board_row(english, "mark").count("No decision recorded</span>") == 5
+    assert "Bordlagt/uppskjutet" not in _board_row(english, "vara")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    again = client.get(reverse("agreements:board")).content.decode()
+    assert _board_row(again, "ale").count("Antaget</span>") == 5
