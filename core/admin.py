@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.db import models
 
 from core.models import AccessibilityReport, Heartbeat
+
+# Links typed without a scheme are taken as https (the portal's own forms do the same); also
+# what Django 6 will assume, so the admin's URL fields raise no deprecation warning.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(AccessibilityReport)

@@ -12,6 +12,7 @@ Under CI=true a missing browser or service fails the test instead of skipping it
 """
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,9 +187,53 @@ def _playwright_browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: a thread (the live server's request threads) would
+    otherwise keep its PostgreSQL session open after it ends, and the test database could not
+    be dropped at the end of the run."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_test_database(django_db_setup, django_db_blocker):
+    """At the end of the run, end any other session still attached to a PostgreSQL test
+    database (a connection some thread of the run opened and never closed), so the database
+    can be dropped; each one is reported on stderr with its last statement, to be found."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid, application_name, backend_start, state, left(query, 300) "
+                    "FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+                for row in cursor.fetchall():
+                    sys.__stderr__.write(f"\nTestdatabasen hölls öppen av: {row!r}\n")
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [row[0]])
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def _server(django_db_setup, live_server):
+    """The live server, started after the test databases exist. pytest finalises session
+    fixtures in reverse order, so the server stops (and lets go of its database connection)
+    before the databases are dropped; started first, it kept PostgreSQL from dropping them."""
+    return live_server
+
+
 @pytest.fixture
-def browser_page(_playwright_browser, live_server, settings):
+def browser_page(_playwright_browser, _server, settings):
     """A fresh Chromium tab (Swedish, 1280×900). Fails the test on JS errors or CSP blocks."""
+    live_server = _server
     settings.SITE_URL = live_server.url
     context = _playwright_browser.new_context(
         locale="sv-SE", viewport={"width": 1280, "height": 900}, accept_downloads=True
@@ -237,11 +282,11 @@ def axe_check():
 
 
 @pytest.fixture
-def login_as(live_server):
+def login_as(_server):
     """Log a user in through the real login form."""
 
     def login(page, user, password: str = "losenord-for-test-123") -> None:
-        page.goto(f"{live_server.url}/konto/logga-in/")
+        page.goto(f"{_server.url}/konto/logga-in/")
         page.get_by_label("Användarnamn").fill(user.username)
         page.get_by_label("Lösenord").fill(password)
         page.get_by_role("button", name="Logga in").click()

@@ -53,14 +53,17 @@ def test_health_reports_database_and_broker(client):
 def test_health_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     from hosavtal.celery import app
 
-    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration, so
+    # the original must be read before the variable is set (else "restoring" keeps the bad one).
     original = app.conf.broker_url
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
         response = client.get(reverse("health"))
     finally:
+        monkeypatch.delenv("CELERY_BROKER_URL")
         app.conf.broker_url = original
+    assert app.conf.broker_url == original  # later tests see the real broker again
     assert response.status_code == 503
     assert response.json()["broker"] == "fel"
     assert response.json()["database"] == "ok"
