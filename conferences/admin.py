@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from conferences import models
+from core.admin import HTTPS_URL_FIELDS
 
 
 class ProgrammeInline(admin.TabularInline):
@@ -15,6 +16,7 @@ class PreMeetingInline(admin.TabularInline):
 
 @admin.register(models.Conference)
 class ConferenceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("title", "date", "kind", "status", "capacity", "is_demo")
     list_filter = ("status", "kind", "is_demo")
     search_fields = ("title", "venue")

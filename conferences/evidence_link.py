@@ -77,9 +77,12 @@ def conference_evidence(unit_ids, responsibility_ids):
     from conferences.models import ChecklistLink, Conference, Registration
     from implementation.evidence import EvidenceLine
 
+    # In link order: the model's default ordering (by phase and item) would join two more
+    # tables on every unit page for nothing (the lines are keyed by item).
     links = list(
         ChecklistLink.objects.filter(responsibility_id__in=responsibility_ids)
         .exclude(conference__status=Conference.Status.INSTALLD)
+        .order_by("pk")
         .values_list("responsibility_id", "conference_id")
     )
     if not links:

@@ -1,5 +1,7 @@
 """Forms: validation and layout only. Business rules are in conferences.services."""
 
+from typing import NamedTuple
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
@@ -15,7 +17,8 @@ from conferences.models import (
 )
 from conferences.services.conferences import EDITABLE_FIELDS
 from core.uploads import UploadValidator
-from implementation.models import Level
+from core.widgets import PlainSelect
+from implementation.models import Level, Unit
 
 
 class _Crispy:
@@ -170,6 +173,15 @@ class PartyChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class UnitChoice(NamedTuple):
+    """A unit as the registration form lists it (plain values, not a model instance)."""
+
+    pk: int
+    name: str
+    party_id: int
+    party_name: str
+
+
 class RegistrationForm(_Crispy, forms.Form):
     """The public registration form (also used, without e-mail and consent, to change it)."""
 
@@ -184,6 +196,7 @@ class RegistrationForm(_Crispy, forms.Form):
         queryset=Party.objects.agreement_parties().order_by("kind", "name"),
         required=False,
         empty_label=_("– Välj kommun eller region –"),
+        widget=PlainSelect,
     )
     organisation_other = forms.CharField(
         label=_("Annan organisation"),
@@ -201,6 +214,7 @@ class RegistrationForm(_Crispy, forms.Form):
         coerce=int,
         empty_value=None,
         help_text=_("Den förvaltning eller verksamhet du företräder, om den finns i listan."),
+        widget=PlainSelect,  # every förvaltning and verksamhet: thousands of options
     )
     diet = forms.CharField(
         label=_("Specialkost"),
@@ -226,7 +240,7 @@ class RegistrationForm(_Crispy, forms.Form):
         super().__init__(*args, **kwargs)
         grouped: dict[str, list] = {}
         for unit in units:
-            grouped.setdefault(unit.party.name, []).append((unit.pk, unit.name))
+            grouped.setdefault(unit.party_name, []).append((unit.pk, unit.name))
         self.fields["unit"].choices = [("", _("– Ingen enhet vald –")), *grouped.items()]
         self.units = {u.pk: u for u in units}
         if not units:
@@ -272,7 +286,7 @@ class RegistrationForm(_Crispy, forms.Form):
             unit = self.units.get(unit_id)
             if unit is None or (data.get("party") and unit.party_id != data["party"].pk):
                 self.add_error("unit", _("Enheten hör inte till den organisation du valt."))
-            data["unit"] = unit
+            data["unit"] = Unit.objects.filter(pk=unit.pk).first() if unit else None
         return data
 
 
@@ -288,18 +302,24 @@ class FilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Anmälda och väntande"))] + list(Registration.Status.choices),
+        widget=PlainSelect,
     )
     party = forms.ModelChoiceField(
         label=_("Organisation"),
         required=False,
         queryset=Party.objects.agreement_parties().order_by("kind", "name"),
         empty_label=_("Alla"),
+        widget=PlainSelect,
     )
     role = forms.ChoiceField(
-        label=_("Roll"), required=False, choices=[("", _("Alla"))] + list(Registration.Role.choices)
+        label=_("Roll"),
+        required=False,
+        choices=[("", _("Alla"))] + list(Registration.Role.choices),
+        widget=PlainSelect,
     )
     attended = forms.ChoiceField(
         label=_("Närvaro"),
         required=False,
         choices=[("", _("Alla")), ("ja", _("Närvarade")), ("nej", _("Inte registrerad närvaro"))],
+        widget=PlainSelect,
     )

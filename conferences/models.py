@@ -296,6 +296,10 @@ class Recipient(models.Model):
     error = models.CharField(_("orsak"), max_length=500, blank=True)
     queued_at = models.DateTimeField(_("köad"), null=True, blank=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    # The batch that holds the row while it is "Skickas", and when it last showed it was alive:
+    # a claim older than INVITATION_CLAIM_STALE_SECONDS may be taken over (the worker died).
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("mottagare")
@@ -313,7 +317,16 @@ class Recipient(models.Model):
                 name="recipient_without_address_is_marked",
             ),
         ]
-        indexes = [models.Index(fields=["invitation", "status"])]
+        indexes = [
+            models.Index(fields=["invitation", "status"]),
+            models.Index(fields=["claim"], name="recipient_claim"),
+            # The recovery job's question: which invitations still have work left?
+            models.Index(
+                fields=["invitation"],
+                condition=models.Q(status__in=["koad", "skickas"]),
+                name="recipient_busy",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email or self.organisation or self.name

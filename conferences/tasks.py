@@ -3,38 +3,56 @@
 import logging
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
+from django.conf import settings
 
 from conferences import services
 from conferences.emails import capacity_message, registration_message
-from conferences.models import Conference, Recipient, Registration
-from core.roles import Role
+from conferences.models import Conference, Registration
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 
 
-@shared_task
+# A batch task that dies with its worker is delivered again (acks_late + reject_on_worker_lost);
+# the rows it held become claimable once their claim is stale, so whichever comes first — the
+# redelivery, or the recovery job — finishes the batch. Nothing is sent twice: see
+# conferences.services.invitations.invitation_send_batch.
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(**RELIABLE)
 def invitation_dispatch(invitation_id: int) -> int:
-    """Split the queued recipients into batches; each batch is its own task."""
-    ids = list(
-        Recipient.objects.filter(invitation_id=invitation_id, status=Recipient.Status.KOAD)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    for start in range(0, len(ids), BATCH_SIZE):
-        invitation_send_batch.delay(invitation_id, ids[start : start + BATCH_SIZE])
-    if not ids:
+    """Split what is still to be sent into batches; each batch is its own task."""
+    batches = services.invitation_dispatch(invitation_id)
+    for ids in batches:
+        invitation_send_batch.delay(invitation_id, ids)
+    if not batches:
         services.invitation_refresh_status(invitation_id)
-    return len(ids)
+    return sum(len(ids) for ids in batches)
 
 
-@shared_task
+@shared_task(**RELIABLE)
 def invitation_send_batch(invitation_id: int, recipient_ids: list[int]) -> int:
-    sent = sum(1 for pk in recipient_ids if services.recipient_send(pk))
-    services.invitation_refresh_status(invitation_id)
-    return sent
+    result = services.invitation_send_batch(invitation_id, recipient_ids)
+    if result.requeued:
+        # Transient refusals (4xx, a dropped connection): try those again in a while. If this
+        # message is lost too, the recovery job finds the rows still queued.
+        invitation_send_batch.apply_async(
+            (invitation_id, result.requeued), countdown=settings.INVITATION_RETRY_AFTER_SECONDS
+        )
+    return result.sent
+
+
+@shared_task(**RELIABLE)
+def invitations_recover() -> int:
+    """Beat job: dispatch again every invitation with rows nobody is working on (the broker
+    was down when it was queued, or lost its queue, or a worker died mid-batch)."""
+    ids = services.invitations_to_recover()
+    for invitation_id in ids:
+        logger.warning("Återupptar utskicket av inbjudan %s.", invitation_id)
+        invitation_dispatch.delay(invitation_id)
+    return len(ids)
 
 
 @shared_task
@@ -51,19 +69,12 @@ def registration_notify(registration_id: int, kind: str) -> None:
 
 @shared_task
 def conference_notify_capacity(conference_id: int) -> None:
+    """Tell the organiser's mailbox at once that every seat is taken. The registrars hear it
+    from the reminders (their digest, by their own preferences), so no one is told twice."""
     conference = Conference.objects.filter(pk=conference_id).first()
-    if conference is None:
+    if conference is None or not conference.organiser_email:
         return
-    to = [conference.organiser_email] if conference.organiser_email else []
-    if not to:
-        to = list(
-            get_user_model()
-            .objects.filter(role=Role.REGISTRATOR, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    if to:
-        capacity_message(conference, to).send()
+    capacity_message(conference, [conference.organiser_email]).send()
 
 
 @shared_task
@@ -74,3 +85,9 @@ def offers_expire() -> int:
 @shared_task
 def sensitive_data_purge() -> int:
     return services.sensitive_data_purge()
+
+
+@shared_task
+def mark_held() -> int:
+    """Conferences whose day has passed become "genomförd" (daily)."""
+    return len(services.conferences_mark_held())

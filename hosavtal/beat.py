@@ -31,6 +31,17 @@ def beat_schedule() -> dict:
             "task": "conferences.tasks.offers_expire",
             "schedule": crontab(minute="*/10"),
         },
+        "conferences-invitations-recover": {
+            # Sends what a lost broker message or a dead worker left: invitation recipients
+            # still queued, or claimed by a batch that stopped renewing its claim.
+            "task": "conferences.tasks.invitations_recover",
+            "schedule": crontab(minute="*/5"),
+        },
+        "conferences-mark-held": {
+            # Conferences whose day has passed are marked held ("genomförd").
+            "task": "conferences.tasks.mark_held",
+            "schedule": crontab(hour=0, minute=20),
+        },
         "conferences-sensitive-data-purge": {
             # Deletes diet, allergy and accessibility answers N days after each conference.
             "task": "conferences.tasks.sensitive_data_purge",

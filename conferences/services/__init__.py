@@ -6,6 +6,7 @@ from conferences.services.conferences import (  # noqa: F401
     conference_create,
     conference_set_status,
     conference_update,
+    conferences_mark_held,
     document_add,
     document_delete,
     pre_meeting_add,
@@ -14,15 +15,18 @@ from conferences.services.conferences import (  # noqa: F401
     programme_item_delete,
 )
 from conferences.services.invitations import (  # noqa: F401
+    BatchResult,
     ImportRejected,
     invitation_create,
     invitation_default_text,
+    invitation_dispatch,
     invitation_refresh_status,
     invitation_retry_failed,
     invitation_send,
+    invitation_send_batch,
     invitation_update,
+    invitations_to_recover,
     recipient_remove,
-    recipient_send,
     recipients_add_groups,
     recipients_import,
 )

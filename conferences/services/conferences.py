@@ -1,5 +1,7 @@
 """Conferences and their programme, pre-meetings and documents; the status workflow."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -101,6 +103,24 @@ def conference_set_status(*, conference: Conference, status: str, actor) -> Conf
         conference.status = status
         conference.save(update_fields=["status"])
     return conference
+
+
+def conferences_mark_held(*, today: dt.date | None = None) -> list[int]:
+    """Mark every conference whose day has passed as held (genomförd), as the system.
+
+    Cancelled and already held conferences are left alone; a second run changes nothing.
+    Returns the ids it marked. Each change is saved on its own, so the audit trail shows it."""
+    today = today or timezone.localdate()
+    marked = []
+    with transaction.atomic(), audit_actor(None):
+        due = Conference.objects.select_for_update().filter(
+            date__lt=today, status__in=[St.PLANERAD, St.INBJUDAN_SKICKAD, St.FULLBOKAD]
+        )
+        for conference in due.order_by("date", "pk"):
+            conference.status = St.GENOMFORD
+            conference.save(update_fields=["status"])
+            marked.append(conference.pk)
+    return marked
 
 
 def conference_cancel(*, conference: Conference, actor) -> Conference:

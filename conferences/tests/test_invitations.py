@@ -1,10 +1,12 @@
 import io
+import smtplib
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
+from django.utils import timezone
 from icalendar import Calendar
 from openpyxl import Workbook
 
@@ -206,19 +208,22 @@ def test_task_run_twice_sends_once(
 def test_a_claimed_recipient_is_not_sent_by_a_second_worker(invitation, registrator, mailbox):
     _with_people(invitation, registrator, 1)
     recipient = invitation.recipients.get()
-    Recipient.objects.filter(pk=recipient.pk).update(status=R.SKICKAS)  # another worker has it
-    assert services.recipient_send(recipient.pk) is False
+    Recipient.objects.filter(pk=recipient.pk).update(  # another worker has it, and is alive
+        status=R.SKICKAS, claimed_at=timezone.now()
+    )
+    assert services.invitation_send_batch(invitation.pk, [recipient.pk]).sent == 0
     assert mailbox == []
 
 
 def test_failed_sends_are_logged_and_retried(invitation, registrator, mailbox, committed):
     _with_people(invitation, registrator, 2)
-    real_send = "django.core.mail.EmailMultiAlternatives.send"
-    with mock.patch(real_send, side_effect=OSError("SMTP svarar inte")):
+    real_send = "django.core.mail.backends.locmem.EmailBackend.send_messages"
+    refusal = smtplib.SMTPDataError(554, "Meddelandet avvisas")
+    with mock.patch(real_send, side_effect=refusal):
         committed(services.invitation_send, invitation=invitation, actor=registrator)
     failed = invitation.recipients.filter(status=R.MISSLYCKAD)
     assert failed.count() == 2
-    assert failed.first().error == "OSError: SMTP svarar inte"
+    assert failed.first().error == "SMTPDataError: 554 Meddelandet avvisas"
     with pytest.raises(ValidationError, match="ingen mottagare"):
         services.invitation_send(invitation=invitation, actor=registrator)
     committed(services.invitation_retry_failed, invitation=invitation, actor=registrator)

@@ -197,6 +197,19 @@ def test_capacity_reached_notifies_the_registrar_once(conference, register, mail
     assert len([m for m in mailbox if m.subject.startswith("Fullbokat")]) == 1
 
 
+def test_capacity_reached_without_organiser_mailbox_is_left_to_the_reminders(
+    conference, register, mailbox, committed, registrator
+):
+    """The registrars are told by the reminders digest (by their preferences), not also here."""
+    conference.capacity = 2
+    conference.organiser_email = ""
+    conference.save()
+    register(conference, 2)
+    conference.refresh_from_db()
+    assert conference.capacity_notified_at is not None
+    assert [m for m in mailbox if m.subject.startswith("Fullbokat")] == []
+
+
 def test_update_changes_details_and_keeps_email(conference, register):
     (person,) = register(conference, 1)
     services.registration_update(
@@ -219,7 +232,7 @@ def test_attendance_only_for_confirmed(conference, register, registrator):
     services.registration_set_attended(registration=confirmed, attended=True, actor=registrator)
     confirmed.refresh_from_db()
     assert confirmed.attended and confirmed.attended_at
-    entry = LogEntry.objects.get_for_object(confirmed).order_by("-timestamp").first()
+    entry = LogEntry.objects.get_for_object(confirmed).order_by("-timestamp", "-pk").first()
     assert entry.actor == registrator and entry.changes_dict["attended"] == ["False", "True"]
     with pytest.raises(ValidationError, match="bekräftade"):
         services.registration_set_attended(registration=waiting, attended=True, actor=registrator)
@@ -249,7 +262,7 @@ def test_status_transitions(conference, registrator):
         services.conference_set_status(
             conference=conference, status=Conference.Status.PLANERAD, actor=registrator
         )
-    entry = LogEntry.objects.get_for_object(conference).order_by("-timestamp").first()
+    entry = LogEntry.objects.get_for_object(conference).order_by("-timestamp", "-pk").first()
     assert entry.actor == registrator
     assert entry.changes_dict["status"][1] == Conference.Status.INSTALLD
 

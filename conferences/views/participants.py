@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +13,8 @@ from django.views import View
 
 from conferences import selectors, services
 from conferences.forms import FilterForm
+from conferences.models import Registration
+from conferences.templatetags.conference_tags import REGISTRATION_STATUS
 from conferences.views.base import ConferenceMixin, flash_errors
 from core.exports import Sheet, csv_response, xlsx_response
 
@@ -31,10 +34,24 @@ def _filtered(conference, request):
     return form, selectors.participants(conference, **filters)
 
 
+def _decorate(rows) -> list:
+    """What a row shows, worked out once per page: the role's and status's labels (each
+    translated once, not per row) and the status badge's class."""
+    roles = {value: str(label) for value, label in Registration.Role.choices}
+    statuses = {value: str(label) for value, label in Registration.Status.choices}
+    rows = list(rows)
+    for row in rows:
+        row.role_label = roles.get(row.role, row.role)
+        row.status_label = statuses.get(row.status, row.status)
+        row.status_css = REGISTRATION_STATUS.get(row.status, "status-neutral")
+    return rows
+
+
 class ParticipantListView(ConferenceMixin, View):
     def get(self, request, slug):
         form, rows = _filtered(self.conference, request)
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        page.object_list = _decorate(page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -47,6 +64,8 @@ class ParticipantListView(ConferenceMixin, View):
                 "registrations": page.object_list,
                 "query_string": query.urlencode(),
                 "total": page.paginator.count,
+                # Each row's cancel form posts to <this list>/<pk>/avboka/ (one reverse).
+                "list_url": reverse("conferences:participants", args=[self.conference.slug]),
             },
         )
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from conferences import emails, selectors, services
-from conferences.forms import RegistrationForm
+from conferences.forms import RegistrationForm, UnitChoice
 from conferences.models import Conference, Recipient, Registration
 from conferences.services.registrations import ACTIVE, registration_closed_reason
 from conferences.views.base import add_form_errors, error_messages
@@ -27,14 +27,17 @@ def _public_conference(slug: str) -> Conference:
     return get_object_or_404(Conference.objects.prefetch_related("programme"), slug=slug)
 
 
-def _units():
+def _units() -> list[UnitChoice]:
+    """Every förvaltning and verksamhet for the form's list: plain rows, not model instances
+    (thousands of them on every visit to the public page)."""
     from implementation.models import Level, Unit
 
-    return list(
+    rows = (
         Unit.objects.filter(level__in=(Level.FORVALTNING, Level.VERKSAMHET))
-        .select_related("party")
         .order_by("party__kind", "party__name", "name")
+        .values_list("pk", "name", "party_id", "party__name")
     )
+    return [UnitChoice(*row) for row in rows]
 
 
 def _recipient_from(request, conference) -> Recipient | None:

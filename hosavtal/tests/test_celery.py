@@ -10,6 +10,7 @@ from django.db import connection
 
 from core.models import Heartbeat
 from core.tasks import heartbeat
+from core.testing import test_database_url
 from hosavtal.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,19 +32,11 @@ def test_heartbeat_task_is_idempotent():
     assert Heartbeat.objects.filter(name="eager").count() == 1
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    return (
-        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
 def test_a_real_worker_runs_a_task_through_redis(real_services):
     app.conf.task_always_eager = False
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
     worker = subprocess.Popen(
