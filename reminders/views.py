@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reminders import permissions, selectors
 from reminders.forms import PreferenceForm, SettingsForm
@@ -24,6 +24,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+@require_safe
 def index(request):
     """Mina påminnelser: what I was (or will be) reminded of, and the messages sent to me."""
     page = Paginator(selectors.reminders_for_user(request.user), 50).get_page(
@@ -61,6 +62,7 @@ def preferences(request):
     return render(request, "reminders/preferences.html", {"form": form})
 
 
+@require_safe
 def send_log(request):
     _require(permissions.can_manage(request.user))
     status = request.GET.get("status", "")
@@ -90,11 +92,11 @@ def send_log(request):
     )
 
 
+@require_safe
 def message_detail(request, pk: int):
     message = selectors.message_with_reminders(pk)
-    if message is None:
-        raise Http404
-    _require(permissions.can_view_message(request.user, message))
+    if message is None or not permissions.can_view_message(request.user, message):
+        raise Http404  # someone else's message: not even whether it exists
     return render(
         request,
         "reminders/message.html",

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
+from core.testing import test_database_url
 from implementation.models import Level, MembershipRole, Phase, Responsibility, Unit, UnitMembership
 from reminders.models import Message, MessageStatus, Reminder, ReminderSettings
 from reminders.services import reminder_sweep
@@ -81,18 +82,10 @@ def test_two_sweeps_at_once_on_postgresql_send_each_reminder_once(
     assert Message.objects.filter(status=MessageStatus.SENT).count() == 12
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    auth = f"{user}:{db['PASSWORD']}" if db.get("PASSWORD") else user
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
-
-
 def _worker(mail_dir: Path, *, stall_on: str = "") -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "reminders.tests.worker_settings",
         "REMINDERS_TEST_MAIL_DIR": str(mail_dir),
@@ -115,7 +108,8 @@ def _worker(mail_dir: Path, *, stall_on: str = "") -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: a pipe nobody reads fills up and blocks a talkative worker.
+        stdout=(mail_dir / f"worker-{time.monotonic_ns()}.log").open("w"),
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -129,7 +123,9 @@ def _wait(condition, what: str, worker, timeout: float = 90) -> None:
         connection.close()
         time.sleep(0.3)
     worker.kill()
-    pytest.fail(f"väntade förgäves på {what}:\n" + worker.communicate(timeout=10)[0])
+    worker.wait(timeout=10)
+    log = Path(worker.stdout.name).read_text()
+    pytest.fail(f"väntade förgäves på {what}:\n{log}")
 
 
 def _recipients(mail_dir: Path) -> list[str]:
