@@ -1,0 +1,35 @@
+import pytest
+from django.utils import timezone
+
+from conferences.models import Invitation, Recipient
+from conferences.tests.factories import ConferenceFactory
+
+
+def make_invitation(addresses: list[str], *, status: str = "koad") -> Invitation:
+    """An invitation being sent (as ``invitation_send`` leaves it) to ``addresses``."""
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(username="t-fel-registrator", role="registrator")
+    invitation = Invitation.objects.create(
+        conference=ConferenceFactory(),
+        subject="Inbjudan till testkonferensen",
+        body="Välkommen!",
+        created_by=user,
+        status=Invitation.Status.SKICKAS,
+    )
+    Recipient.objects.bulk_create(
+        Recipient(
+            invitation=invitation,
+            email=address,
+            source=Recipient.Source.IMPORT,
+            status=status,
+            queued_at=timezone.now(),
+        )
+        for address in addresses
+    )
+    return invitation
+
+
+@pytest.fixture
+def invitation_to(db):
+    return make_invitation
