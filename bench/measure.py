@@ -1,6 +1,7 @@
 """Measures the registered pages and jobs against the database in DATABASE_URL (see run.py)."""
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -32,7 +33,9 @@ def _time_request(client: Client, url: str, repeat: int) -> tuple[list[float], i
     return timings, len(queries.captured_queries), response.status_code
 
 
-def _row(name, timings, queries, *, floor=None, status=200, query_budget=20, per_object=None):
+def _row(
+    name, timings, queries, *, floor=None, status=200, query_budget=20, per_object=None, note=""
+):
     median = statistics.median(timings)
     p95 = sorted(timings)[max(0, int(round(0.95 * len(timings))) - 1)]
     ratio = median / floor if floor else None
@@ -53,6 +56,7 @@ def _row(name, timings, queries, *, floor=None, status=200, query_budget=20, per
         "ratio": ratio,
         "ok": not why,
         "why": "; ".join(why),
+        "note": note,
     }
 
 
@@ -88,11 +92,24 @@ def main() -> None:
                 result.queries,
                 query_budget=None,
                 per_object=result.per_object_problem,
+                note=result.note,
             )
         )
     reset_queries()
     with open(args.out, "w", encoding="utf-8") as handle:
-        json.dump({"label": args.label, "floor_ms": floor, "rows": rows}, handle, indent=2)
+        json.dump(
+            {
+                "label": args.label,
+                "database": connection.vendor,
+                "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "repeat": args.repeat,
+                "floor_ms": floor,
+                "rows": rows,
+            },
+            handle,
+            indent=2,
+            ensure_ascii=False,
+        )
 
 
 if __name__ == "__main__":
