@@ -66,3 +66,9 @@ bench: venv assets
 
 clean:
 	rm -rf var/hosavtal.sqlite3* var/celery var/mail var/celerybeat-schedule*
+
+# Load test: 200 simulated users against gunicorn on PostgreSQL (database hos_load, port 8031);
+# see load/README.md. LOAD_ARGS="--duration 120" for a longer run.
+.PHONY: load
+load: venv assets
+	$(PY) -m load.run $(LOAD_ARGS)

@@ -221,9 +221,10 @@ EMAIL_TIMEOUT = 20
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
@@ -238,10 +239,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Tasks are idempotent and claim their rows: one cut off by a lost broker connection is
+# simply redone (acks_late), so Celery may cancel it rather than let it finish unacked.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Invitation dispatch (conferences.services.invitations): a batch's claim not renewed for this
+# long is taken over (its worker died); transient SMTP refusals are retried after a pause, up
+# to N attempts; accepted messages are recorded every N (1 = exactly once if a worker dies).
+INVITATION_CLAIM_STALE_SECONDS = env.int("INVITATION_CLAIM_STALE_SECONDS", default=300)
+INVITATION_MAX_ATTEMPTS = env.int("INVITATION_MAX_ATTEMPTS", default=3)
+INVITATION_RETRY_AFTER_SECONDS = env.int("INVITATION_RETRY_AFTER_SECONDS", default=120)
+INVITATION_MARK_SENT_EVERY = env.int("INVITATION_MARK_SENT_EVERY", default=1)
 
 # --- Cache ----------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hosportalen")}
@@ -288,6 +299,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Audit trail (django-auditlog) ----------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # who and when, not where from (data minimisation)
+# Rows loaded as they are (loaddata, manage.py restore) are not new events: no audit entry.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
