@@ -136,7 +136,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # axes first: it refuses locked-out attempts before any other backend is asked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",
     # SAML/OIDC (SITHS) backends are added here; see README "Inloggning med SITHS".
     *env.list("EXTRA_AUTHENTICATION_BACKENDS", default=[]),
 ]
@@ -256,6 +256,9 @@ INVITATION_MARK_SENT_EVERY = env.int("INVITATION_MARK_SENT_EVERY", default=1)
 
 # --- Cache ----------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hosportalen")}
+# Rendered fragments are keyed by the audit trail's newest id (core.fragments), so any change
+# of domain data shows at once; this bounds what that key cannot see (the clock, shell imports).
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -178,7 +178,7 @@ def test_overview_list_and_export_queries_are_bounded(
     }
     # The same numbers at 10 and at 5 000 cases (sessions, user, filter choices, data).
     # "mine" is empty for this user: the fetch of the shown cases is skipped.
-    assert counts == {"overview": 11, "list": 9, "export": 3, "filtered": 11, "mine": 10}, counts
+    assert counts == {"overview": 10, "list": 8, "export": 3, "filtered": 10, "mine": 9}, counts
 
 
 def test_dashboard_figures_against_hand_computed_numbers(
