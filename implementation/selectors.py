@@ -604,6 +604,7 @@ class CountyReadiness:
     item_counts: dict[tuple[str, int], int]  # (level, phase id) -> active items
     units: dict[int, int] = field(default_factory=dict)  # party id -> its units
     phases: list[Phase] = field(default_factory=list)  # every phase, in order
+    units_per_level: dict[str, int] = field(default_factory=dict)  # level -> units (in scope)
 
     def rollup(self, key, *, parties: Iterable[int] | None = None) -> dict:
         """Sum the cells by ``key(party id, level, phase id)``, optionally of some parties."""
@@ -660,9 +661,11 @@ def county_readiness(*, party=None) -> CountyReadiness:
     cells: dict[Cell, Stats] = {}
     without_lead: dict[int, int] = defaultdict(int)
     units_of: dict[int, int] = defaultdict(int)
+    per_level: dict[str, int] = defaultdict(int)
     for row in unit_rows:
         without_lead[row["party_id"]] += row["without_lead"]
         units_of[row["party_id"]] += row["n"]
+        per_level[row["level"]] += row["n"]
         for phase_id, n in phases_of_level[row["level"]]:
             cells[(row["party_id"], row["level"], phase_id)] = Stats(total=row["n"] * n)
     summary = ReadinessCount.objects.filter(
@@ -679,7 +682,7 @@ def county_readiness(*, party=None) -> CountyReadiness:
     ):
         fill_stats(cells.get((party_id, level, phase_id)), dict(zip(figures, values, strict=True)))
     without_lead = {k: v for k, v in without_lead.items() if v}
-    return CountyReadiness(cells, without_lead, counts, dict(units_of), phases)
+    return CountyReadiness(cells, without_lead, counts, dict(units_of), phases, dict(per_level))
 
 
 UNIT_FIELDS = ("pk", "party_id", "level", "parent_id", "name", "slug")
@@ -831,10 +834,17 @@ class OverdueItem:
     units: int  # units the item applies to
 
 
-def overdue_since(since: dt.date, *, today: dt.date | None = None, party=None) -> list[OverdueItem]:
+def overdue_since(
+    since: dt.date,
+    *,
+    today: dt.date | None = None,
+    party=None,
+    units_per_level: dict[str, int] | None = None,
+) -> list[OverdueItem]:
     """Items whose due date fell in [since, today) and the number of units still open on them.
 
-    A missing progress row counts as open. Three queries.
+    A missing progress row counts as open. Three queries; two when the caller already has the
+    units per level of the same scope (``CountyReadiness.units_per_level``).
     """
     today = today or timezone.localdate()
     items = list(
@@ -844,10 +854,12 @@ def overdue_since(since: dt.date, *, today: dt.date | None = None, party=None) -
     )
     if not items:
         return []
-    units = Unit.objects.all() if party is None else Unit.objects.filter(party=party)
-    per_level = {
-        r["level"]: r["n"] for r in units.values("level").annotate(n=Count("pk")).order_by()
-    }
+    per_level = units_per_level
+    if per_level is None:
+        units = Unit.objects.all() if party is None else Unit.objects.filter(party=party)
+        per_level = {
+            r["level"]: r["n"] for r in units.values("level").annotate(n=Count("pk")).order_by()
+        }
     closed = Progress.objects.filter(
         responsibility__in=items, status__in=[Status.KLAR, Status.EJ_AKTUELLT]
     )

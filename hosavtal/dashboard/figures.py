@@ -488,9 +488,12 @@ def since_start(since: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(since, dt.time.min))
 
 
-def changes_since(*, since: dt.date, today: dt.date, user, registrations=None) -> Since:
-    """What changed from the start of ``since`` until now. Eleven queries; ten when the
-    conference registrations are given (``Conferences.registrations_since``)."""
+def changes_since(
+    *, since: dt.date, today: dt.date, user, registrations=None, units_per_level=None
+) -> Since:
+    """What changed from the start of ``since`` until now. Eleven queries; one fewer each when
+    the conference registrations (``Conferences.registrations_since``) and the county's units
+    per level (``CountyReadiness.units_per_level``) are given."""
     from hosavtal.dashboard.readiness import completed_count_by_party
 
     start = since_start(since)
@@ -502,7 +505,7 @@ def changes_since(*, since: dt.date, today: dt.date, user, registrations=None) -
         completed_count=sum(r["n"] for r in by_party),
         completed_by_party=by_party,
         completed_recent=impl.completed_since(start, limit=RECENT_LIMIT),
-        overdue=impl.overdue_since(since, today=today),
+        overdue=impl.overdue_since(since, today=today, units_per_level=units_per_level),
         case_activity=escalation.activity_since(since=start, cases=cases),
         case_events=list(
             _of_cases(CaseEvent.objects.all(), cases)

@@ -95,6 +95,7 @@ def dashboard(
             today=today,
             user=user,
             registrations=conferences.registrations_since,
+            units_per_level=county.readiness.units_per_level,
         ),
         escalations=escalations,
         conferences=conferences,

@@ -96,6 +96,18 @@ def test_completed_and_overdue_since(gbg_verksamhet, gbg_verksamhet2, forvaltare
     assert "p1-verksamhet-eskaleringstrappan" not in by_code
     lead_item = by_code["p1-verksamhet-utse-implementeringsansvarig"]
     assert (lead_item.overdue_units, lead_item.units) == (2, 2)
+    # The county summary's units per level give the same answer, one query fewer.
+    per_level = selectors.county_readiness(party=gbg_verksamhet.party).units_per_level
+    assert per_level.get("verksamhet") == 2
+    given = selectors.overdue_since(
+        dt.date(2026, 6, 1),
+        today=dt.date(2026, 6, 20),
+        party=gbg_verksamhet.party,
+        units_per_level=per_level,
+    )
+    assert [(o.item.code, o.overdue_units, o.units) for o in given] == [
+        (o.item.code, o.overdue_units, o.units) for o in overdue
+    ]
 
 
 def test_readiness_history_walks_back_through_the_log(gbg_verksamhet, forvaltare):
