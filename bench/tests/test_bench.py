@@ -69,3 +69,25 @@ def test_budgets_are_applied():
     assert not too_slow["ok"] and "10.0× trivial vy" in too_slow["why"]
     per_object = _row("jobb", [1.0], 5000, query_budget=None, per_object="5000 frågor")
     assert not per_object["ok"]
+
+
+def test_a_cached_page_is_also_measured_from_scratch_against_its_own_budgets(demo_data):
+    from django.test import Client
+
+    from bench.measure import _time_request
+    from bench.pages import PAGES
+
+    cached = [page for page in PAGES if page.cached]
+    assert [page.name for page in cached] == ["styrgruppens översikt"]
+    page = cached[0]
+    assert (page.uncached_ratio_budget, page.uncached_query_budget) == (30, 25)
+    user, url = page.resolve()
+    client = Client()
+    client.force_login(user)
+    _t, served, status = _time_request(client, url, 2)
+    _t, scratch, status_scratch = _time_request(client, url, 2, uncached=True)
+    assert status == status_scratch == 200
+    assert served <= 4 < scratch < page.uncached_query_budget
+    slow = _row("sida (utan cache)", [20.0], 24, floor=1.0, ratio_budget=30, query_budget=25)
+    assert slow["ok"]
+    assert not _row("sida", [20.0], 24, floor=1.0)["ok"]

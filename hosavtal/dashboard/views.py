@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from core import fragments
 from core.exports import xlsx_response
 from core.permissions import RoleRequiredMixin
 from hosavtal.dashboard import exports, figures, permissions, present, readiness, services, tables
@@ -40,9 +42,24 @@ def _build(request):
 
 
 class DashboardView(DashboardAccessMixin, TemplateView):
+    """The page's content is rendered once per version of the data (``core.fragments``): the
+    steering group reads it far more often than the figures change, and any audited write
+    shows on the next request. Every viewer role sees every case and the same figures, so the
+    content depends only on the data, the query string, the date and the language."""
+
     template_name = "dashboard/index.html"
 
     def get_context_data(self, **kwargs):
+        request = self.request
+        parts = (timezone.localdate().isoformat(), fragments.query_key(request.GET))
+        page = fragments.cached_fragment(
+            "dashboard",
+            parts,
+            lambda: render_to_string("dashboard/_page.html", self._page_context(), request),
+        )
+        return {**super().get_context_data(**kwargs), "page": page}
+
+    def _page_context(self):
         form, data = _build(self.request)
         phases = data.county.phases
         keys = [readiness.SORT_NAME, readiness.SORT_TOTAL, *(p.code for p in phases)]
@@ -60,7 +77,6 @@ class DashboardView(DashboardAccessMixin, TemplateView):
         since = data.since
         trend_chart = present.trend_chart(data.trend)
         return {
-            **super().get_context_data(**kwargs),
             "form": form,
             "d": data,
             "since_rows": {
@@ -90,7 +106,6 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             "step_chart": tables.with_bar_svg(present.step_chart(data.escalations)),
             "capacity_chart": tables.with_bar_svg(present.capacity_chart(data.conferences)),
             "export_query": present.query_without(self.request, "sortera", "ordning"),
-            "can_manage_meetings": permissions.can_manage_meetings(self.request.user),
             "decision_lines": decision_lines,
             "conference_columns": present.conference_columns(data.conferences),
             "conference_rows": conference_rows,

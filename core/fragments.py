@@ -1,0 +1,49 @@
+"""Rendered page fragments cached against the audit trail.
+
+Every change of domain data writes an audit entry (``core.audit``): that is a bar the whole
+portal holds, and tested per app. So the newest audit entry's id is a version of all domain
+data, read with one index lookup. A fragment cached under that version is exactly as fresh as
+a fresh render: the first write after it moves the version on and the next request renders
+anew. A time limit (``FRAGMENT_CACHE_SECONDS``) bounds what the version cannot see — the clock
+(a fragment's key should carry the date where the content depends on it) and a write that
+bypasses the model layer, such as a data import run from the shell.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+
+def data_version() -> int:
+    """The id of the newest audit entry (0 before the first): one index lookup."""
+    return LogEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
+
+
+def query_key(query_dict) -> tuple:
+    """A request's query string as a stable, order-free part of a fragment key."""
+    return tuple(sorted((key, tuple(values)) for key, values in query_dict.lists()))
+
+
+def fragment_key(name: str, parts: Iterable) -> str:
+    digest = hashlib.sha256(repr((get_language(), *parts)).encode()).hexdigest()
+    return f"fragment:{name}:{data_version()}:{digest}"
+
+
+def cached_fragment(name: str, parts: Iterable, render: Callable[[], str]) -> SafeString:
+    """The HTML ``render()`` returns, from the cache while no domain data has changed.
+
+    ``parts`` must hold everything besides the data that the HTML depends on (the viewer's
+    rights, the query string, the date); the active language is added here.
+    """
+    key = fragment_key(name, parts)
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
+    return mark_safe(html)  # our own rendered template output
