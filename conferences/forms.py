@@ -208,13 +208,13 @@ class RegistrationForm(_Crispy, forms.Form):
         label=_("Jag deltar som"), choices=Registration.Role.choices, widget=forms.RadioSelect
     )
     title = forms.CharField(label=_("Titel eller uppdrag"), max_length=200, required=False)
-    unit = forms.TypedChoiceField(
+    # Every förvaltning and verksamhet: thousands of options, given to the widget as they are
+    # (PlainSelect.set_options); clean() checks that the chosen one is among them.
+    unit = forms.IntegerField(
         label=_("Enhet"),
         required=False,
-        coerce=int,
-        empty_value=None,
         help_text=_("Den förvaltning eller verksamhet du företräder, om den finns i listan."),
-        widget=PlainSelect,  # every förvaltning and verksamhet: thousands of options
+        widget=PlainSelect,
     )
     diet = forms.CharField(
         label=_("Specialkost"),
@@ -241,7 +241,7 @@ class RegistrationForm(_Crispy, forms.Form):
         grouped: dict[str, list] = {}
         for unit in units:
             grouped.setdefault(unit.party_name, []).append((unit.pk, unit.name))
-        self.fields["unit"].choices = [("", _("– Ingen enhet vald –")), *grouped.items()]
+        self.fields["unit"].widget.set_options([("", _("– Ingen enhet vald –")), *grouped.items()])
         self.units = {u.pk: u for u in units}
         if not units:
             del self.fields["unit"]

@@ -21,6 +21,13 @@ class PlainSelect(forms.Select):
     (values and labels escaped like the template's autoescape; the first matching option is
     the selected one, as in Django)."""
 
+    def set_options(self, choices: list) -> None:
+        """Take ``choices`` as they are, already in Django's normalised shape: ``(value,
+        label)`` pairs, or ``(group label, [pairs])``. Assigning ``choices`` normalises them,
+        twice when done through a form field (field, then widget): for a list of thousands
+        that costs more than rendering it. The form must then check the value itself."""
+        self._choices = choices
+
     def use_required_attribute(self, initial) -> bool:
         # Django asks every select this before it looks at ``required``, and Select answers by
         # reading the first choice: for a model field a query of its own. An optional field

@@ -437,3 +437,19 @@ def test_registration_unit_must_belong_to_the_chosen_party(client, conference):
     assert "Enheten hör inte till" in response.content.decode()
     client.post(url, _form(unit=str(unit.pk), party=str(unit.party_id)))
     assert Registration.objects.get().unit == unit
+
+
+def test_registration_unit_that_is_no_unit_is_refused_and_a_chosen_one_kept(client, conference):
+    from implementation.models import Unit
+
+    url = reverse("conferences:register", args=[conference.slug])
+    for bad in ("999999999", "abc"):
+        response = client.post(url, _form(unit=bad))
+        assert response.status_code == 400
+        assert 'id="id_unit"' in response.content.decode()
+    assert "Enheten hör inte till" in client.post(url, _form(unit="999999999")).content.decode()
+    unit = Unit.objects.filter(party__slug="vgr").first()
+    chosen = _form(unit=str(unit.pk), party=str(unit.party_id), name="")
+    page = client.post(url, chosen).content.decode()
+    assert f'<option value="{unit.pk}" selected>' in page  # kept while another field is fixed
+    assert not Registration.objects.exists()

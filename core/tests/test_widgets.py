@@ -23,6 +23,21 @@ def test_plain_select_matches_djangos_markup(value):
     assert "&lt;Lerum&gt;" in ours and "<Lerum>" not in ours
 
 
+@pytest.mark.parametrize("value", [None, "", "a", "c", "3"])
+def test_options_given_as_they_are_render_like_normalised_choices(value):
+    given = PlainSelect()
+    given.set_options(
+        [
+            ("", "Alla"),
+            ("a", "Alingsås & <Lerum>"),
+            ('Grupp "1"', [("b", "Borås"), ("c", "Öckerö")]),
+            (3, "Tre"),
+        ]
+    )
+    assigned = PlainSelect(choices=CHOICES)
+    assert given.render("part", value) == assigned.render("part", value)
+
+
 def test_plain_select_in_a_model_choice_field_marks_the_chosen_party(db, reference_data):
     from agreements.models import Party
 
