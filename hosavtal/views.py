@@ -3,12 +3,14 @@ import datetime as dt
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from agreements.models import Milestone
 from core.roles import Role, has_role
 from hosavtal.navigation import navigation_for
 
 
+@require_safe
 def home(request):
     # An implementation lead's home is Min sida: their units and what is due.
     if has_role(request.user, Role.IMPLEMENTERINGSANSVARIG) and "start" not in request.GET:

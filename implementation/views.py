@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from agreements.models import Federation, Party
 from core.exports import XLSX_MIME
@@ -42,6 +42,7 @@ def unit_url(unit: Unit, name: str = "unit", **kwargs) -> str:
 
 
 # --- overview --------------------------------------------------------------------------------
+@require_safe
 def index(request):
     """All parties with their readiness, county-wide readiness per phase and level."""
     parties = list(Party.objects.agreement_parties().select_related("federation"))
@@ -83,6 +84,7 @@ def index(request):
     )
 
 
+@require_safe
 def units_without_lead(request):
     units = selectors.units_without_lead()
     party = request.GET.get("part")
@@ -123,6 +125,7 @@ def _unit_rows(rows) -> list[dict]:
 
 
 # --- Min sida --------------------------------------------------------------------------------
+@require_safe
 def my_page(request):
     data = selectors.my_page(request.user)
     return render(request, "implementation/my_page.html", _my_context(request, data))
@@ -216,6 +219,7 @@ def _errors(form) -> list[str]:
 
 
 # --- party, unit, förvaltning ----------------------------------------------------------------
+@require_safe
 def party(request, party: str):
     party_obj = get_object_or_404(Party.objects.select_related("federation"), slug=party)
     overview = selectors.party_overview(party_obj)
@@ -233,6 +237,7 @@ def party(request, party: str):
     )
 
 
+@require_safe
 def unit(request, party: str, unit: str):
     unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
     groups = selectors.unit_checklist_by_phase(unit_obj)
@@ -275,6 +280,7 @@ def unit(request, party: str, unit: str):
     )
 
 
+@require_safe
 def forvaltning_matrix(request, party: str, unit: str):
     unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
     if unit_obj.level != Level.FORVALTNING:
@@ -385,6 +391,7 @@ def _save_progress(request, form: ProgressForm, unit_obj: Unit, item: Responsibi
     return True
 
 
+@require_safe
 def evidence_download(request, party: str, unit: str, code: str):
     """The evidence file, served only through this permission-checked view."""
     unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
@@ -403,6 +410,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def unit_export(request, party: str, unit: str):
     """A unit's progress; a förvaltning's includes its verksamheter."""
     unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
@@ -412,6 +420,7 @@ def unit_export(request, party: str, unit: str):
     return _xlsx(bulk.export_units(units), bulk.export_filename(unit_obj.party.slug, unit_obj.slug))
 
 
+@require_safe
 def party_export(request, party: str):
     party_obj = get_object_or_404(Party, slug=party)
     units = list(
@@ -423,6 +432,7 @@ def party_export(request, party: str):
     return _xlsx(bulk.export_units(units), bulk.export_filename(party_obj.slug))
 
 
+@require_safe
 def phases(request):
     """Step 1 and the four phases with their items per level (the catalogue)."""
     all_phases = list(Phase.objects.order_by("order"))

@@ -52,8 +52,6 @@ class Rule:
 ALL = "ok ok ok ok ok"  # every logged-in user
 READ = "L 200 200 200 200 200"  # every logged-in user reads
 READ_POST = "L 405 405 405 405 405"  # a read-only page refuses POST
-# A read-only function view answers a POST like a GET (and writes nothing: checked).
-READ_AS_POST = "L 200 200 200 200 200"
 PUBLIC = "200 200 200 200 200 200"
 NOT_POSTED = "- - - - - -"
 FORVALTARE_ONLY_GET = "L 403 403 403 403 200"
@@ -70,7 +68,7 @@ ALL_LOGGED_IN = "L ok ok ok ok ok"
 TEXT = "Text från säkerhetssvepet"
 
 ACCESS: dict[str, Rule] = {
-    "home": Rule("L R R 200 200 200", "L R R 200 200 200"),
+    "home": Rule("L R R 200 200 200", READ_POST),
     # accounts: Django's own views; the public ones are the login and password-reset pages.
     "accounts:login": Rule("200 R R R R R", NOT_POSTED),
     "accounts:logout": Rule(READ_POST, NOT_POSTED),
@@ -117,13 +115,13 @@ ACCESS: dict[str, Rule] = {
         "L 403 403 405 403 405", RECORDERS_POST, {"title": TEXT, "url": "https://example.se/a"}
     ),
     # implementation: everybody reads (transparency); writes per unit.
-    "implementation:index": Rule(READ, READ_AS_POST),
-    "implementation:my_page": Rule(READ, READ_AS_POST),
+    "implementation:index": Rule(READ, READ_POST),
+    "implementation:my_page": Rule(READ, READ_POST),
     "implementation:quick_status": Rule(
         CASE_ACTION_GET, UNIT_WRITERS_POST, {"status": "klar", "comment": TEXT}
     ),
-    "implementation:without_lead": Rule(READ, READ_AS_POST),
-    "implementation:phases": Rule(READ, READ_AS_POST),
+    "implementation:without_lead": Rule(READ, READ_POST),
+    "implementation:phases": Rule(READ, READ_POST),
     "implementation:phase_edit": Rule(
         FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST, {"short_name": "F", "name": TEXT}
     ),
@@ -136,20 +134,20 @@ ACCESS: dict[str, Rule] = {
         FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST, {"level": "verksamhet", "title": TEXT}
     ),
     "implementation:item_toggle": Rule(CASE_ACTION_GET, FORVALTARE_ONLY_POST),
-    "implementation:party": Rule(READ, READ_AS_POST),
-    "implementation:party_export": Rule(READ, READ_AS_POST),
+    "implementation:party": Rule(READ, READ_POST),
+    "implementation:party_export": Rule(READ, READ_POST),
     "implementation:unit_create": Rule(
         FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST, {"name": TEXT, "level": "forvaltning"}
     ),
-    "implementation:unit": Rule(READ, READ_AS_POST),
+    "implementation:unit": Rule(READ, READ_POST),
     "implementation:unit_edit": Rule(UNIT_WRITERS_GET, UNIT_WRITERS_POST, {"name": TEXT}),
-    "implementation:matrix": Rule(READ, READ_AS_POST),
+    "implementation:matrix": Rule(READ, READ_POST),
     "implementation:verksamhet_create": Rule(
         UNIT_WRITERS_GET, UNIT_WRITERS_POST, {"name": TEXT, "level": "verksamhet"}
     ),
     "implementation:members": Rule(UNIT_WRITERS_GET, UNIT_WRITERS_POST, {"role": "member"}),
     "implementation:member_end": Rule(CASE_ACTION_GET, UNIT_WRITERS_POST),
-    "implementation:unit_export": Rule(READ, READ_AS_POST),
+    "implementation:unit_export": Rule(READ, READ_POST),
     "implementation:bulk_template": Rule(UNIT_WRITERS_GET, UNIT_WRITERS_GET),
     "implementation:bulk_upload": Rule(UNIT_WRITERS_GET, UNIT_WRITERS_POST),
     "implementation:need_create": Rule(
@@ -161,7 +159,7 @@ ACCESS: dict[str, Rule] = {
     "implementation:progress": Rule(
         READ, UNIT_WRITERS_POST, {"status": "klar", "comment": TEXT, "next_step": TEXT}
     ),
-    "implementation:evidence": Rule(READ, READ_AS_POST),
+    "implementation:evidence": Rule(READ, READ_POST),
     # escalation: a case is seen by its two parties, its handlers, styrgrupp and förvaltare;
     # anyone else gets 404. Acting on it: the parties, current handlers and förvaltare.
     "escalation:index": Rule(READ, READ_POST),
