@@ -31,10 +31,14 @@ def datum(value) -> str:
 
 @register.filter
 def isodatum(value) -> str:
-    """'2026-10-15' — for tables."""
+    """'2026-10-15' — for tables. ISO 8601 in every language (SHORT_DATE_FORMAT is "Y-m-d" in
+    core/formats, tested), written directly: long tables call this thousands of times."""
     if not value:
         return ""
-    return date_format(_local(value), "SHORT_DATE_FORMAT")
+    value = _local(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat()
 
 
 @register.filter

@@ -1,6 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.template import Context, Template
 from django.utils import translation
 
@@ -34,3 +35,17 @@ def test_english_dates():
 def test_percent():
     assert procent(0.456) == "46\xa0%"
     assert procent(None) == "–"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_isodatum_is_the_short_date_format_in_every_language(language):
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    late = dt.datetime(2026, 10, 15, 23, 30, tzinfo=dt.UTC)  # 16 October in Sweden
+    with translation.override(language):
+        for value in (dt.date(2026, 1, 5), late, dt.datetime(2026, 3, 9, 8, 0)):
+            aware = isinstance(value, dt.datetime) and timezone.is_aware(value)
+            local = timezone.localtime(value) if aware else value
+            assert isodatum(value) == date_format(local, "SHORT_DATE_FORMAT")
+    assert isodatum(late) == "2026-10-16"
