@@ -1,4 +1,4 @@
-"""Rendered page fragments cached against the audit trail.
+"""Rendered page fragments (and the data behind them) cached against the audit trail.
 
 Every change of domain data writes an audit entry (``core.audit``): that is a bar the whole
 portal holds, and tested per app. So the newest audit entry's id is a version of all domain
@@ -35,15 +35,18 @@ def fragment_key(name: str, parts: Iterable) -> str:
     return f"fragment:{name}:{data_version()}:{digest}"
 
 
-def cached_fragment(name: str, parts: Iterable, render: Callable[[], str]) -> SafeString:
-    """The HTML ``render()`` returns, from the cache while no domain data has changed.
-
-    ``parts`` must hold everything besides the data that the HTML depends on (the viewer's
-    rights, the query string, the date); the active language is added here.
-    """
+def cached(name: str, parts: Iterable, compute: Callable[[], object]):
+    """What ``compute()`` returns (picklable, not None), from the cache while no domain data
+    has changed. ``parts`` must hold everything besides the data that the value depends on
+    (the viewer's rights, the query string, the date); the active language is added here."""
     key = fragment_key(name, parts)
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html)  # our own rendered template output
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.FRAGMENT_CACHE_SECONDS)
+    return value
+
+
+def cached_fragment(name: str, parts: Iterable, render: Callable[[], str]) -> SafeString:
+    """The HTML ``render()`` returns, from the cache while no domain data has changed."""
+    return mark_safe(cached(name, parts, lambda: str(render())))  # our own rendered output

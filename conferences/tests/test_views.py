@@ -453,3 +453,20 @@ def test_registration_unit_that_is_no_unit_is_refused_and_a_chosen_one_kept(clie
     page = client.post(url, chosen).content.decode()
     assert f'<option value="{unit.pk}" selected>' in page  # kept while another field is fixed
     assert not Registration.objects.exists()
+
+
+def test_registration_unit_list_is_kept_until_a_unit_changes(client, conference, count_queries):
+    from implementation.models import Level, Unit
+
+    url = reverse("conferences:register", args=[conference.slug])
+    client.get(url)
+    warm = count_queries(lambda: client.get(url))
+    ale = Party.objects.get(slug="ale")
+    unit = Unit.objects.create(party=ale, level=Level.FORVALTNING, name="Vård och omsorg Ale")
+    cold = count_queries(lambda: client.get(url))
+    assert cold == warm + 1  # the unit list is read again: the new unit is an audited change
+    assert "Vård och omsorg Ale" in client.get(url).content.decode()
+    unit.name = "Omsorgsförvaltningen Ale"
+    unit.save()
+    page = client.get(url).content.decode()
+    assert "Omsorgsförvaltningen Ale" in page and "Vård och omsorg Ale" not in page

@@ -21,6 +21,7 @@ from conferences.forms import RegistrationForm, UnitChoice
 from conferences.models import Conference, Recipient, Registration
 from conferences.services.registrations import ACTIVE, registration_closed_reason
 from conferences.views.base import add_form_errors, error_messages
+from core import fragments
 
 
 def _public_conference(slug: str) -> Conference:
@@ -28,16 +29,19 @@ def _public_conference(slug: str) -> Conference:
 
 
 def _units() -> list[UnitChoice]:
-    """Every förvaltning and verksamhet for the form's list: plain rows, not model instances
-    (thousands of them on every visit to the public page)."""
+    """Every förvaltning and verksamhet for the form's list: plain rows, not model instances,
+    kept per data version (core.fragments): thousands of them on every visit to the public
+    page, and a new or renamed unit is an audited change."""
     from implementation.models import Level, Unit
 
-    rows = (
-        Unit.objects.filter(level__in=(Level.FORVALTNING, Level.VERKSAMHET))
-        .order_by("party__kind", "party__name", "name")
-        .values_list("pk", "name", "party_id", "party__name")
-    )
-    return [UnitChoice(*row) for row in rows]
+    def rows() -> list[tuple]:
+        return list(
+            Unit.objects.filter(level__in=(Level.FORVALTNING, Level.VERKSAMHET))
+            .order_by("party__kind", "party__name", "name")
+            .values_list("pk", "name", "party_id", "party__name")
+        )
+
+    return [UnitChoice(*row) for row in fragments.cached("registration-units", (), rows)]
 
 
 def _recipient_from(request, conference) -> Recipient | None:
