@@ -178,7 +178,7 @@ def test_overview_list_and_export_queries_are_bounded(
     }
     # The same numbers at 10 and at 5 000 cases (sessions, user, filter choices, data).
     # "mine" is empty for this user: the fetch of the shown cases is skipped.
-    assert counts == {"overview": 10, "list": 8, "export": 3, "filtered": 10, "mine": 9}, counts
+    assert counts == {"overview": 9, "list": 8, "export": 3, "filtered": 9, "mine": 8}, counts
 
 
 def test_dashboard_figures_against_hand_computed_numbers(
@@ -257,3 +257,34 @@ def test_ladder_calendar_and_detail_pages_are_bounded(
     assert counts["ladder"] <= 6, counts
     assert counts["calendar"] <= 14, counts
     assert counts["detail"] <= 10, counts
+
+
+def test_overview_counts_every_case_of_a_column_not_only_those_shown(
+    parties, agreement, boras_lead
+):
+    _bulk_cases(230, parties, agreement, boras_lead)
+    Case.objects.filter(pk__in=Case.objects.order_by("pk").values("pk")[:7]).update(
+        status=Case.Status.RESOLVED
+    )
+    today = timezone.localdate()
+    columns = selectors.ladder_overview(user=boras_lead, today=today)
+    active = Case.objects.filter(status__in=Case.ACTIVE)
+    for column in columns:
+        mine = active.filter(current_step=column.step)
+        assert column.total == mine.count() > selectors.COLUMN_LIMIT
+        assert column.overdue == mine.filter(step_deadline__lt=today).count()
+        assert column.warning == (
+            mine.filter(step_deadline__gte=today, step_warning_on__lte=today).count()
+        )
+        assert column.hidden == column.total - selectors.COLUMN_LIMIT
+        assert len(column.cases) == selectors.COLUMN_LIMIT
+        assert [c.step_deadline for c in column.cases] == sorted(
+            mine.values_list("step_deadline", flat=True)
+        )[: selectors.COLUMN_LIMIT]
+    assert sum(c.total for c in columns) == 223
+    assert sum(c.overdue for c in columns) > 0 and sum(c.warning for c in columns) > 0
+    resolved = selectors.ladder_overview(
+        user=boras_lead, filters=CaseFilters(status=Case.Status.RESOLVED), today=today
+    )
+    assert sum(c.total for c in resolved) == 7
+    assert sum(c.overdue + c.warning for c in resolved) == 0
