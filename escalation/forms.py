@@ -1,5 +1,7 @@
 """Forms: validation and layout only. The services hold the rules."""
 
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from agreements.models import Agreement, Delregion, Party
+from core import fragments
 from core.roles import Role
 from core.widgets import PlainSelect
 from escalation.models import Case, HandlerRule, LadderStep
@@ -241,6 +244,24 @@ class DetailsForm(ActionFormMixin, forms.Form):
     is_systemic = forms.BooleanField(label=_("Systemfel"), required=False)
 
 
+def _options() -> dict[str, list[tuple[int, str]]]:
+    """The filter form's choices from the database: a light query per field."""
+    agreements = (
+        Agreement.objects.filter(generation=Agreement.Generation.NEW)
+        .order_by("order")
+        .values_list("pk", "short_title", "title")
+    )
+    steps = LadderStep.objects.order_by("order").values_list("pk", "order", "name")
+    return {
+        "agreement": [(pk, short or title) for pk, short, title in agreements],
+        "party": list(
+            Party.objects.agreement_parties().order_by("kind", "name").values_list("pk", "name")
+        ),
+        "delregion": list(Delregion.objects.order_by("order", "name").values_list("pk", "name")),
+        "step": [(pk, f"{order}. {name}") for pk, order, name in steps],
+    }
+
+
 class CaseFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Typ"), required=False, widget=PlainSelect)
     agreement = forms.ModelChoiceField(
@@ -282,23 +303,12 @@ class CaseFilterForm(forms.Form):
         )
         for name in ("agreement", "party", "delregion", "step"):
             self.fields[name].empty_label = _("Alla")
-        # The options as (id, name) rows: one light query per field when the form is drawn,
-        # no model instances (both list pages draw this form every time). A chosen id is still
-        # checked against the field's queryset when the form is cleaned.
-        agreements = self.fields["agreement"].queryset.values_list("pk", "short_title", "title")
-        parties = self.fields["party"].queryset.values_list("pk", "name")
-        delregions = self.fields["delregion"].queryset.order_by("order", "name")
-        steps = self.fields["step"].queryset.values_list("pk", "order", "name")
-        self.fields["agreement"].choices = lambda: (
-            everything + [(pk, short or title) for pk, short, title in agreements]
-        )
-        self.fields["party"].choices = lambda: everything + list(parties)
-        self.fields["delregion"].choices = lambda: (
-            everything + list(delregions.values_list("pk", "name"))
-        )
-        self.fields["step"].choices = lambda: (
-            everything + [(pk, f"{order}. {name}") for pk, order, name in steps]
-        )
+        # The options as (id, name) rows, read once per data version (core.fragments): both
+        # list pages draw this form every time, and every change of these rows is audited. A
+        # chosen id is still checked against the field's queryset when the form is cleaned.
+        options = functools.cache(lambda: fragments.cached("case-filter-options", (), _options))
+        for name in ("agreement", "party", "delregion", "step"):
+            self.fields[name].choices = lambda name=name: everything + options()[name]
         for field in self.fields.values():
             checkbox = isinstance(field.widget, forms.CheckboxInput)
             field.widget.attrs["class"] = "form-check-input" if checkbox else "form-select"

@@ -9,11 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import fragments
 from core.exports import Sheet, csv_response, xlsx_response
 from core.ics import IcsEvent, ics_bytes
 from escalation import forms, permissions, selectors, services
@@ -41,21 +44,37 @@ def _row_words() -> dict:
 
 @require_GET
 def index(request):
+    """The ladder. Its columns are rendered once per version of the data (core.fragments: any
+    audited write shows on the next visit), per day (deadline states), per query string and
+    per user (what a user may see, and "the cases I handle", are the user's own)."""
     form = _filter_form(request)
     today = timezone.localdate()
-    columns = selectors.ladder_overview(user=request.user, filters=form.filters(), today=today)
+    query_string = _query_string(request)
+
+    def render_ladder() -> dict:
+        columns = selectors.ladder_overview(user=request.user, filters=form.filters(), today=today)
+        context = {
+            "form": form,
+            "columns": columns,
+            "query_string": query_string,
+            "total": sum(c.total for c in columns),
+            **_row_words(),
+        }
+        return {
+            "html": render_to_string("escalation/_ladder.html", context, request),
+            "provisional": any(c.step.is_provisional for c in columns),
+        }
+
+    parts = (today.isoformat(), fragments.query_key(request.GET), request.user.pk)
+    ladder = fragments.cached("ladder", parts, render_ladder)
     return render(
         request,
         "escalation/index.html",
         {
             "form": form,
-            "columns": columns,
-            "today": today,
-            "query_string": _query_string(request),
-            "total": sum(c.total for c in columns),
+            "ladder": mark_safe(ladder["html"]),  # our own rendered template
+            "provisional": ladder["provisional"],
             "can_open": permissions.can_open_case(request.user),
-            "provisional": any(c.step.is_provisional for c in columns),
-            **_row_words(),
         },
     )
 

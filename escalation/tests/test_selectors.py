@@ -169,6 +169,7 @@ def test_overview_list_and_export_queries_are_bounded(
 ):
     _bulk_cases(size, parties, agreement, boras_lead)
     client.force_login(boras_lead)
+    client.get("/eskalering/")  # the filter form's options are then kept per data version
     counts = {
         "overview": count_queries(lambda: client.get("/eskalering/")),
         "list": count_queries(lambda: client.get("/eskalering/arenden/")),
@@ -176,9 +177,11 @@ def test_overview_list_and_export_queries_are_bounded(
         "filtered": count_queries(lambda: client.get("/eskalering/?overdue=on&kind=avvikelse")),
         "mine": count_queries(lambda: client.get("/eskalering/?mine=on")),
     }
-    # The same numbers at 10 and at 5 000 cases (sessions, user, filter choices, data).
-    # "mine" is empty for this user: the fetch of the shown cases is skipped.
-    assert counts == {"overview": 9, "list": 8, "export": 3, "filtered": 9, "mine": 8}, counts
+    # The same numbers at 10 and at 5 000 cases. The overview's second visit is served from
+    # the cache (session, user, the data version for the filter options and for the ladder);
+    # a new query string renders the ladder (steps, counts, ranking, the shown cases). "mine"
+    # is empty for this user: the fetch of the shown cases is skipped.
+    assert counts == {"overview": 4, "list": 5, "export": 3, "filtered": 8, "mine": 7}, counts
 
 
 def test_dashboard_figures_against_hand_computed_numbers(

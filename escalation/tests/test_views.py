@@ -330,3 +330,45 @@ def test_case_page_action_forms_have_labels_help_and_error_state(client, open_ca
     assert 'aria-invalid="true" aria-describedby="los-outcome_helptext los-outcome_error"' in text
     assert '<div id="los-outcome_error" class="invalid-feedback">' in text
     assert "Beskriv utfallet innan ärendet markeras som löst." in text
+
+
+def test_filter_options_follow_a_renamed_step_and_an_unknown_id_is_ignored(
+    client, boras_lead, open_case
+):
+    client.force_login(boras_lead)
+    case = open_case()
+    page = client.get("/eskalering/").content.decode()
+    step = LadderStep.objects.order_by("order").first()
+    assert f">1. {step.name}</option>" in page
+    step.name = "Lokal dialog mellan parterna"
+    step.save()  # audited: the options are read again
+    page = client.get("/eskalering/arenden/").content.decode()
+    assert ">1. Lokal dialog mellan parterna</option>" in page
+    response = client.get("/eskalering/arenden/", {"step": "999999", "party": "x"})
+    assert response.status_code == 200
+    assert case.reference in response.content.decode()  # an invalid filter shows everything
+
+
+def _ladder(client) -> str:
+    html = client.get("/eskalering/").content.decode()
+    return html[html.index('<div class="esk-ladder">') :]
+
+
+def test_the_ladder_is_kept_per_user_and_follows_every_change(
+    client, open_case, boras_lead, gbg_lead, forvaltare, parties
+):
+    first = open_case(title="Första ärendet")
+    client.force_login(boras_lead)
+    assert "Första ärendet" in _ladder(client)
+    second = open_case(title="Andra ärendet")
+    assert "Andra ärendet" in _ladder(client)  # a new case shows at once
+    services.case_escalate(case=first, actor=boras_lead, reason="Ingen enighet.")
+    ladder = _ladder(client)
+    step_two = ladder[ladder.index('id="steg-2"') :]
+    assert "Första ärendet" in step_two and "Andra ärendet" not in step_two
+    # Göteborg's lead is no party to these cases: the same address, another user's ladder.
+    client.force_login(gbg_lead)
+    theirs = _ladder(client)
+    assert "Första ärendet" not in theirs and "Andra ärendet" not in theirs
+    client.force_login(boras_lead)
+    assert second.reference in _ladder(client)
