@@ -78,7 +78,15 @@ def test_a_cached_page_is_also_measured_from_scratch_against_its_own_budgets(dem
     from bench.pages import PAGES
 
     cached = [page for page in PAGES if page.cached]
-    assert [page.name for page in cached] == ["styrgruppens översikt"]
+    assert [page.name for page in cached] == [
+        "styrgruppens översikt",
+        "eskalering: trappan (alla ärenden)",
+        "eskalering: trappan (Borås)",
+    ]
+    assert [(p.uncached_ratio_budget, p.uncached_query_budget) for p in cached[1:]] == [
+        (15, 20),
+        (15, 20),
+    ]
     page = cached[0]
     assert (page.uncached_ratio_budget, page.uncached_query_budget) == (60, 25)
     user, url = page.resolve()
