@@ -83,14 +83,17 @@ def prepare(db: str, scale: str) -> dict:
             cwd=ROOT,
         )
         print(f"  klart på {time.monotonic() - started:.0f} s", flush=True)
-    # Table statistics, as PostgreSQL's autovacuum keeps them in production: without them a
-    # freshly generated data set gets query plans production never sees.
+    # Table statistics and no dead rows, as PostgreSQL's autovacuum keeps them in production:
+    # without statistics a freshly generated data set gets query plans production never sees,
+    # and every run's rolled-back jobs (the real sweep, the dispatch) leave dead rows behind
+    # that would slow the next run (measured: 1.8 million in the reminders after five runs).
+    maintenance = "VACUUM ANALYZE" if db == "postgres" else "ANALYZE"
     subprocess.run(
         [
             *manage,
             "shell",
             "-c",
-            "from django.db import connection; connection.cursor().execute('ANALYZE')",
+            f"from django.db import connection; connection.cursor().execute('{maintenance}')",
         ],
         env=env,
         check=True,
