@@ -1,6 +1,6 @@
 """Username and password against the user table, as Django's ModelBackend does."""
 
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import ModelBackend, UserModel
 
 
 class UserBackend(ModelBackend):
@@ -8,15 +8,8 @@ class UserBackend(ModelBackend):
     names it, so this saves each signed-in request a query."""
 
     def get_user(self, user_id):
-        manager = self.user_model_manager()
         try:
-            user = manager.select_related("party").get(pk=user_id)
-        except manager.model.DoesNotExist:
+            user = UserModel._default_manager.select_related("party").get(pk=user_id)
+        except UserModel.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def user_model_manager():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()._default_manager

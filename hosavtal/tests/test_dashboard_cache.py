@@ -16,17 +16,11 @@ from escalation import services as escalation_services
 from escalation.models import Case
 from hosavtal.dashboard import permissions
 from hosavtal.dashboard import services as dashboard_services
+
+# The dashboard tests' clock (the autouse fixture pins it for this module too) and address.
+from hosavtal.tests.test_dashboard_views import INDEX, NOW, _pinned  # noqa: F401
 from implementation import services as implementation_services
 from implementation.models import Level, Responsibility, Status, Unit
-
-NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
-INDEX = "/styrgrupp/"
-
-
-@pytest.fixture(autouse=True)
-def _pinned():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
