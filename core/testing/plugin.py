@@ -1,7 +1,8 @@
 """The test harness every app uses (loaded by pytest.ini).
 
-- role fixtures: ``forvaltare``, ``registrator``, ``styrgrupp_user``, ``lead`` (a lead in
-  Göteborg) and ``other_lead`` (a lead in Borås), on loaded reference data;
+- ``reference_data``: every app's reference data (the role fixtures ``forvaltare``,
+  ``registrator``, ``styrgrupp_user``, ``lead``, ``other_lead`` and the eager Celery set-up
+  know the apps, so they live in the root ``conftest.py``: ``core`` imports no app);
 - ``mailbox``: the messages Django sent in this test;
 - ``count_queries``: how many SQL queries a callable makes;
 - ``browser_page`` / ``axe_check`` / ``login_as``: Playwright in Debian's Chromium, with
@@ -42,17 +43,6 @@ def reference_data(db):
 
 
 @pytest.fixture(autouse=True)
-def _celery_eager(settings):
-    """Tasks run inline in tests unless a test starts a real worker."""
-    from hosavtal.celery import app
-
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture(autouse=True)
 def _swedish():
     """Every test starts in Swedish, whatever an earlier test's request activated."""
     from django.utils import translation
@@ -85,46 +75,6 @@ def _plain_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def make_user(db):
-    from accounts.tests.factories import UserFactory
-
-    return UserFactory
-
-
-def _party(slug):
-    from agreements.models import Party
-
-    return Party.objects.get(slug=slug)
-
-
-@pytest.fixture
-def forvaltare(reference_data, make_user):
-    return make_user(username="t-forvaltare", role="forvaltare", party=_party("vgr"))
-
-
-@pytest.fixture
-def registrator(reference_data, make_user):
-    return make_user(username="t-registrator", role="registrator", party=_party("vgr"))
-
-
-@pytest.fixture
-def styrgrupp_user(reference_data, make_user):
-    return make_user(username="t-styrgrupp", role="styrgrupp", party=_party("vgr"))
-
-
-@pytest.fixture
-def lead(reference_data, make_user):
-    return make_user(
-        username="t-ia-goteborg", role="implementeringsansvarig", party=_party("goteborg")
-    )
-
-
-@pytest.fixture
-def other_lead(reference_data, make_user):
-    return make_user(username="t-ia-boras", role="implementeringsansvarig", party=_party("boras"))
 
 
 # --- e-mail and queries ----------------------------------------------------------------------

@@ -1,0 +1,121 @@
+"""The layers of the house, enforced (docs/conventions.md, "Layout and dependency direction").
+
+Dependencies point one way: core ← agreements ← accounts ← implementation ← escalation,
+conferences ← reminders ← hosavtal. An app imports only from apps to its left; escalation and
+conferences stand side by side and import nothing of each other. ``core`` imports no app at all
+(its test harness included). Tests may reach across (they integrate); the measurement packages
+(bench, load, faults, security) stand above everything.
+
+The dashboard (``hosavtal/dashboard``) composes the apps' selectors and figures; it should not
+read another app's models. KNOWN_DASHBOARD_MODEL_IMPORTS lists where it still does today — the
+debt issue #15 item 2 removes. The list may only shrink: a new import fails the test, and so
+does an entry that is no longer true (so the list never outlives the debt).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("core",),
+    ("agreements",),
+    ("accounts",),
+    ("implementation",),
+    ("escalation", "conferences"),
+    ("reminders",),
+    ("hosavtal",),
+)
+RANK = {app: level for level, apps in enumerate(LAYERS) for app in apps}
+
+KNOWN_DASHBOARD_MODEL_IMPORTS = {
+    ("hosavtal/dashboard/figures.py", "agreements.models"),
+    ("hosavtal/dashboard/figures.py", "conferences.models"),
+    ("hosavtal/dashboard/figures.py", "escalation.models"),
+    ("hosavtal/dashboard/readiness.py", "agreements.models"),
+    ("hosavtal/dashboard/readiness.py", "implementation.models"),
+    ("hosavtal/dashboard/selectors.py", "implementation.models"),
+    ("hosavtal/dashboard/views.py", "implementation.models"),
+}
+
+
+def imported_modules(source: str) -> list[tuple[int, str]]:
+    """Every absolute module a source file imports, with its line (relative imports stay
+    inside the package, so they cannot cross a layer)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def layer_violations(app: str, source: str) -> list[str]:
+    """The imports in one file of ``app`` that point up or sideways."""
+    wrong = []
+    for line, module in imported_modules(source):
+        target = module.split(".")[0]
+        if target in RANK and target != app and RANK[target] >= RANK[app]:
+            wrong.append(f"{line}: {module}")
+    return wrong
+
+
+def production_files():
+    for app in RANK:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            if "tests" in relative.parts or "migrations" in relative.parts:
+                continue
+            yield app, relative, path
+
+
+def test_no_import_points_up_or_sideways():
+    wrong = [
+        f"{relative}:{hit}"
+        for app, relative, path in production_files()
+        for hit in layer_violations(app, path.read_text(encoding="utf-8"))
+    ]
+    assert wrong == [], "Importer mot lagerordningen:\n" + "\n".join(wrong)
+
+
+def test_core_imports_no_app_not_even_in_its_test_harness():
+    wrong = [
+        f"{path.relative_to(ROOT)}:{hit}"
+        for path in sorted((ROOT / "core" / "testing").rglob("*.py"))
+        for hit in layer_violations("core", path.read_text(encoding="utf-8"))
+    ]
+    assert wrong == []
+
+
+def test_the_dashboard_reads_no_new_models_of_other_apps():
+    found = set()
+    for path in sorted((ROOT / "hosavtal" / "dashboard").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if "tests" in relative.parts:
+            continue
+        for _line, module in imported_modules(path.read_text(encoding="utf-8")):
+            app = module.split(".")[0]
+            if app in RANK and app != "hosavtal" and module.endswith(".models"):
+                found.add((relative.as_posix(), module))
+    assert found - KNOWN_DASHBOARD_MODEL_IMPORTS == set(), "nya modellimporter i översikten"
+    assert KNOWN_DASHBOARD_MODEL_IMPORTS - found == set(), "skulden är betald: stryk raden"
+
+
+@pytest.mark.parametrize(
+    ("app", "source", "expected"),
+    [
+        ("core", "from agreements.models import Party\n", ["1: agreements.models"]),
+        ("implementation", "import escalation.selectors\n", ["1: escalation.selectors"]),
+        ("conferences", "\n\nfrom escalation import figures\n", ["3: escalation"]),
+        ("escalation", "from implementation.models import Unit\n", []),
+        ("reminders", "from .models import Reminder\nfrom core import mail\n", []),
+        ("agreements", "def f():\n    from hosavtal.celery import app\n", ["2: hosavtal.celery"]),
+    ],
+)
+def test_the_layer_rule_catches_a_wrong_import(app, source, expected):
+    """The rule itself, on deliberately wrong (and right) imports: an upward import, a
+    sideways one between escalation and conferences, one hidden in a function."""
+    assert layer_violations(app, source) == expected
