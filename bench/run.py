@@ -5,7 +5,9 @@
 Generates the data set once per database (kept between runs: var/bench-<scale>.sqlite3, or the
 PostgreSQL database hos_bench_<scale>) and measures each page in-process with Django's test
 client (server time: request in, response out; no network). Each page's median is also given as
-a ratio to a trivial view measured in the same run. Budgets (exit code 1 when broken): every page
+a ratio to a trivial view: each page request is paired with a request for the trivial view
+(A B, B A, …) and the budget is held against the median of the paired ratios, reported with its
+quartiles, so load that arrives mid-run moves both sides of a pair. Budgets (exit code 1 when broken): every page
 under 20 queries, every page's median under 10x the trivial view; jobs must not make a query per
 object. Results: a table on the terminal and bench/results/<db>-<scale>.json.
 """
@@ -129,7 +131,8 @@ def measure(db: str, scale: str, repeat: int) -> list[dict]:
 def report(label: str, rows: list[dict]) -> list[str]:
     print(f"\n{label}")
     header = (
-        f"{'sida/jobb':<34} {'median ms':>10} {'p95 ms':>9} {'frågor':>7} {'× trivial':>10}  budget"
+        f"{'sida/jobb':<34} {'median ms':>10} {'p95 ms':>9} {'frågor':>7} {'× trivial':>10}"
+        f" {'kvartiler':>11}  budget"
     )
     print(header)
     print("-" * len(header))
@@ -137,9 +140,12 @@ def report(label: str, rows: list[dict]) -> list[str]:
     for row in rows:
         ok = row["ok"]
         ratio = f"{row['ratio']:.1f}" if row.get("ratio") is not None else "–"
+        spread = row.get("ratio_spread")
+        spread = f"{spread[0]:.1f}–{spread[1]:.1f}" if spread else "–"
         print(
             f"{row['name']:<34} {row['median_ms']:>10.1f} {row['p95_ms']:>9.1f} "
-            f"{row['queries']:>7} {ratio:>10}  {'ok' if ok else 'BRUTEN: ' + row['why']}"
+            f"{row['queries']:>7} {ratio:>10} {spread:>11}  "
+            f"{'ok' if ok else 'BRUTEN: ' + row['why']}"
             + (f"  ({row['note']})" if row.get("note") else "")
         )
         if not ok:

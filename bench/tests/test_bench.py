@@ -92,10 +92,82 @@ def test_a_cached_page_is_also_measured_from_scratch_against_its_own_budgets(dem
     user, url = page.resolve()
     client = Client()
     client.force_login(user)
-    _t, served, status = _time_request(client, url, 2)
-    _t, scratch, status_scratch = _time_request(client, url, 2, uncached=True)
+    _t, served, status, _r = _time_request(client, url, 2)
+    _t, scratch, status_scratch, _r = _time_request(client, url, 2, uncached=True)
     assert status == status_scratch == 200
     assert served <= 4 < scratch < page.uncached_query_budget
     slow = _row("sida (utan cache)", [20.0], 24, floor=1.0, ratio_budget=30, query_budget=25)
     assert slow["ok"]
     assert not _row("sida", [20.0], 24, floor=1.0)["ok"]
+
+
+class _LoadedMachine:
+    """A client on a machine whose load doubles halfway through the run: every request costs
+    its own work times the load, on a clock the test controls."""
+
+    COST = {"/bench/trivial/": 2.0, "/sida/": 10.0}
+
+    def __init__(self):
+        self.now = 0.0
+        self.requests = 0
+
+    def clock(self):
+        return self.now
+
+    def get(self, url):
+        self.requests += 1
+        load = 1.0 if self.requests <= 8 else 3.0
+        self.now += self.COST[url] * load / 1000
+
+        class Response:
+            status_code = 200
+
+        return Response()
+
+
+def test_pages_are_timed_in_pairs_with_the_trivial_view_so_load_mid_run_moves_both(db, monkeypatch):
+    from bench import measure
+
+    machine = _LoadedMachine()
+    monkeypatch.setattr(measure.time, "perf_counter", machine.clock)
+    timings, _queries, status, ratios = measure._time_request(machine, "/sida/", 10)
+    assert status == 200
+    # The page costs 5× the trivial view, whatever the load: every pair says so.
+    assert ratios == pytest.approx([5.0] * 10)
+    assert max(timings) == pytest.approx(3 * min(timings))  # the load did change mid-run
+    row = measure._row("sida", timings, 3, ratios=ratios)
+    assert row["ratio"] == pytest.approx(5.0) and row["ratio_spread"] == pytest.approx((5.0, 5.0))
+    assert row["ok"]
+    # Measured the old way (trivial view once, under the light load at the start), the same
+    # page looks 10× the trivial view and breaks the budget.
+    assert not measure._row("sida", timings, 3, floor=2.0)["ok"]
+
+
+def test_the_ratio_budget_holds_against_the_median_of_the_pairs():
+    from bench.measure import _row
+
+    row = _row("sida", [1.0, 1.0, 1.0], 3, ratios=[4.0, 12.0, 5.0])
+    assert row["ratio"] == 5.0 and row["ok"]
+    assert row["ratio_spread"] == (4.5, 8.5)
+    assert not _row("sida", [1.0] * 3, 3, ratios=[9.0, 12.0, 11.0])["ok"]
+
+
+def test_a_public_page_is_paired_with_the_trivial_view_of_a_signed_in_client(db, monkeypatch):
+    """An anonymous client asking for the trivial view gets a cheap redirect to the login page,
+    which would make every public page look many times dearer than it is."""
+    from bench import measure
+
+    machine = _LoadedMachine()
+    monkeypatch.setattr(measure.time, "perf_counter", machine.clock)
+
+    class Anonymous:
+        asked = []
+
+        def get(self, url):
+            self.asked.append(url)
+            return machine.get(url)
+
+    anonymous = Anonymous()
+    _t, _q, _s, ratios = measure._time_request(anonymous, "/sida/", 4, trivial_client=machine)
+    assert set(anonymous.asked) == {"/sida/"}
+    assert ratios == pytest.approx([5.0] * 4)
