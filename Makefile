@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n auto --dist loadgroup
 export DJANGO_SETTINGS_MODULE := hosavtal.settings
 
-.PHONY: run test venv assets setup lint format messages bench clean help
+.PHONY: run site-url test venv assets setup lint format messages bench clean help
 
 help:
 	@echo "make run   – installera, migrera, läs in data och starta webb, worker och beat"
@@ -35,9 +35,18 @@ setup: venv assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 
-run: setup
-	@$(PY) -m hosavtal.banner $(PORT)
-	PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
+# The portal's base address for every link it mails: http://127.0.0.1:$(PORT) unless SITE_URL
+# is given. Exported to web, worker and beat, and written to $(VAR_DIR)/site_url so that later
+# `manage.py` commands (send_reminders, …) build the same links.
+VAR_DIR ?= var
+SITE_URL ?= http://127.0.0.1:$(PORT)
+
+site-url:
+	@mkdir -p $(VAR_DIR) && printf '%s\n' "$(SITE_URL)" > $(VAR_DIR)/site_url
+
+run: site-url setup
+	@SITE_URL=$(SITE_URL) $(PY) -m hosavtal.banner $(PORT)
+	PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho -f Procfile.dev start
 
 # The suite runs in parallel; the tests that start real Celery workers need the broker's queue
 # to themselves, so they run afterwards in one process of their own, whenever PostgreSQL and

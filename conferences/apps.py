@@ -39,3 +39,6 @@ class ConferencesConfig(AppConfig):
         from implementation import evidence
 
         evidence.register(conference_evidence)
+
+        # The recipients' dispatch log follows their outbox rows (core.outbox listeners).
+        import conferences.services.invitations  # noqa: F401

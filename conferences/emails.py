@@ -1,4 +1,8 @@
-"""The e-mails of the conferences app, their calendar files and their signed links."""
+"""The e-mails of the conferences app, their calendar files and their signed links.
+
+Every e-mail is an outbox row (core.outbox) written in the transaction of the change that
+causes it; its key names that change, so one change mails once.
+"""
 
 import datetime as dt
 
@@ -9,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.ics import IcsEvent, ics_bytes
-from core.mail import build_email
+from core.outbox import Draft, outbox_enqueue, outbox_enqueue_many
 
 INVITE_SALT = "conferences.invitation"
 MANAGE_SALT = "conferences.registration"
@@ -74,11 +78,20 @@ def _ics_attachment(conference, *, cancelled: bool = False, url: str = ""):
     return [("konferens.ics", content, "text/calendar")]
 
 
-def invitation_message(recipient):
+INVITATION_KIND = "konferensinbjudan"
+
+
+def invitation_key(recipient) -> str:
+    return f"conferences:invitation:{recipient.invitation_id}:recipient:{recipient.pk}"
+
+
+def invitation_draft(recipient) -> Draft:
     invitation = recipient.invitation
     conference = invitation.conference
     link = registration_url(conference, recipient)
-    return build_email(
+    return Draft(
+        key=invitation_key(recipient),
+        kind=INVITATION_KIND,
         to=[recipient.email],
         subject=invitation.subject,
         template="conferences/email/invitation",
@@ -89,7 +102,13 @@ def invitation_message(recipient):
             "link": link,
         },
         attachments=_ics_attachment(conference, url=link),
+        related=recipient,
     )
+
+
+def invitations_enqueue(recipients) -> list:
+    """Outbox rows for these recipients (those that have none yet)."""
+    return outbox_enqueue_many(invitation_draft(r) for r in recipients)
 
 
 SUBJECTS = {
@@ -103,30 +122,50 @@ SUBJECTS = {
 }
 
 
-def registration_message(registration, kind: str):
-    """One template per state change: confirmed, waiting list, offer, cancelled, …"""
+def registration_draft(registration, kind: str, *, at: dt.datetime) -> Draft:
+    """One template per state change: confirmed, waiting list, offer, cancelled, …
+
+    ``at`` is the moment of the change: with the registration and the kind it is the key."""
     conference = registration.conference
     link = manage_url(registration)
     cancelled = kind in ("avbokad", "installd", "utgatt")
     attachments = []
-    if kind in ("bekraftad", "andrad", "installd") or (kind == "avbokad"):
+    if kind in ("bekraftad", "andrad", "installd", "avbokad"):
         attachments = _ics_attachment(conference, cancelled=cancelled, url=link)
-    return build_email(
+    return Draft(
+        key=f"conferences:registration:{registration.pk}:{kind}:{at.isoformat()}",
+        kind=f"konferensanmalan-{kind}",
         to=[registration.email],
         subject=str(SUBJECTS[kind]) % {"title": conference.title},
         template=f"conferences/email/registration_{kind}",
         context={"registration": registration, "conference": conference, "link": link},
         attachments=attachments,
+        related=registration,
     )
 
 
-def capacity_message(conference, to: list[str]):
-    return build_email(
-        to=to,
+def registration_enqueue(registration, kind: str, *, at: dt.datetime):
+    return outbox_enqueue_many([registration_draft(registration, kind, at=at)])
+
+
+def registrations_enqueue(registrations, kind: str, *, at: dt.datetime):
+    return outbox_enqueue_many(registration_draft(r, kind, at=at) for r in registrations)
+
+
+def capacity_enqueue(conference, *, at: dt.datetime):
+    """Tell the organiser's mailbox at once that every seat is taken. The registrars hear it
+    from the reminders (their digest, by their own preferences), so no one is told twice."""
+    if not conference.organiser_email:
+        return None
+    return outbox_enqueue(
+        key=f"conferences:conference:{conference.pk}:fullbokad:{at.isoformat()}",
+        kind="konferens-fullbokad",
+        to=[conference.organiser_email],
         subject=_("Fullbokat: %(title)s") % {"title": conference.title},
         template="conferences/email/capacity_reached",
         context={
             "conference": conference,
             "link": settings.SITE_URL + reverse("conferences:detail", args=[conference.slug]),
         },
+        related=conference,
     )

@@ -21,12 +21,25 @@ from core.widgets import PlainSelect
 from implementation.models import Level, Unit
 
 
+def refuse_line_breaks(value) -> None:
+    """A one-line field (a title, a subject) must stay one line: it becomes an e-mail subject,
+    a calendar summary or a header, and a line break there breaks every mail that carries it."""
+    if isinstance(value, str) and any(c in value for c in "\r\n\u2028\u2029\x0b\x0c\x85"):
+        raise forms.ValidationError(
+            _("Skriv texten på en rad, utan radbrytningar."), code="line_break"
+        )
+
+
 class _Crispy:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        for field in self.fields.values():
+            # Every one-line text field (not text areas, which may hold paragraphs).
+            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea):
+                field.validators.append(refuse_line_breaks)
 
 
 class DateInput(forms.DateInput):

@@ -3,78 +3,32 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
 
 from conferences import services
-from conferences.emails import capacity_message, registration_message
-from conferences.models import Conference, Registration
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
-
-
-# A batch task that dies with its worker is delivered again (acks_late + reject_on_worker_lost);
-# the rows it held become claimable once their claim is stale, so whichever comes first — the
-# redelivery, or the recovery job — finishes the batch. Nothing is sent twice: see
-# conferences.services.invitations.invitation_send_batch.
+# A task that dies with its worker is delivered again (acks_late + reject_on_worker_lost);
+# writing the outbox rows again is harmless (their key is the recipient), and the outbox sends
+# each message exactly once (core.outbox).
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @shared_task(**RELIABLE)
 def invitation_dispatch(invitation_id: int) -> int:
-    """Split what is still to be sent into batches; each batch is its own task."""
-    batches = services.invitation_dispatch(invitation_id)
-    for ids in batches:
-        invitation_send_batch.delay(invitation_id, ids)
-    if not batches:
-        services.invitation_refresh_status(invitation_id)
-    return sum(len(ids) for ids in batches)
-
-
-@shared_task(**RELIABLE)
-def invitation_send_batch(invitation_id: int, recipient_ids: list[int]) -> int:
-    result = services.invitation_send_batch(invitation_id, recipient_ids)
-    if result.requeued:
-        # Transient refusals (4xx, a dropped connection): try those again in a while. If this
-        # message is lost too, the recovery job finds the rows still queued.
-        invitation_send_batch.apply_async(
-            (invitation_id, result.requeued), countdown=settings.INVITATION_RETRY_AFTER_SECONDS
-        )
-    return result.sent
+    """Write the queued recipients' e-mails to the outbox, in batches; it sends them."""
+    return services.invitation_dispatch(invitation_id)
 
 
 @shared_task(**RELIABLE)
 def invitations_recover() -> int:
-    """Beat job: dispatch again every invitation with rows nobody is working on (the broker
-    was down when it was queued, or lost its queue, or a worker died mid-batch)."""
+    """Beat job: dispatch again every invitation with queued recipients whose e-mail never
+    reached the outbox (the broker was down, or lost its queue, or a worker died)."""
     ids = services.invitations_to_recover()
     for invitation_id in ids:
         logger.warning("Återupptar utskicket av inbjudan %s.", invitation_id)
         invitation_dispatch.delay(invitation_id)
     return len(ids)
-
-
-@shared_task
-def registration_notify(registration_id: int, kind: str) -> None:
-    registration = (
-        Registration.objects.select_related("conference").filter(pk=registration_id).first()
-    )
-    if registration is None:
-        return
-    if kind in Registration.Status.values and registration.status != kind:
-        return  # the state moved on before the task ran: this message is no longer true
-    registration_message(registration, kind).send()
-
-
-@shared_task
-def conference_notify_capacity(conference_id: int) -> None:
-    """Tell the organiser's mailbox at once that every seat is taken. The registrars hear it
-    from the reminders (their digest, by their own preferences), so no one is told twice."""
-    conference = Conference.objects.filter(pk=conference_id).first()
-    if conference is None or not conference.organiser_email:
-        return
-    capacity_message(conference, [conference.organiser_email]).send()
 
 
 @shared_task

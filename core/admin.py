@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from core.models import AccessibilityReport, Heartbeat
+from core.models import AccessibilityReport, Heartbeat, OutboxMessage
 
 # Links typed without a scheme are taken as https (the portal's own forms do the same); also
 # what Django 6 will assume, so the admin's URL fields raise no deprecation warning.
@@ -15,3 +15,11 @@ class AccessibilityReportAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Heartbeat)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "subject", "state", "attempts", "sent_at")
+    list_filter = ("state", "kind")
+    search_fields = ("key", "subject")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]

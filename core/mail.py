@@ -1,4 +1,6 @@
-"""E-mail helpers: the development backend and the one way the portal sends mail."""
+"""E-mail helpers: the development backend (.eml files) and a message builder for previews.
+
+Sending goes through ``core.outbox`` only."""
 
 import uuid
 from pathlib import Path
@@ -6,7 +8,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 
@@ -37,12 +38,13 @@ def build_email(
     attachments: list[tuple[str, bytes, str]] = (),
     reply_to: list[str] | None = None,
 ) -> EmailMultiAlternatives:
-    """An HTML + plain-text message from ``<template>.txt`` and ``<template>.html``."""
-    context = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **context}
-    text = render_to_string(f"{template}.txt", context)
-    html = render_to_string(f"{template}.html", context)
+    """An HTML + plain-text message, NOT sent: the portal sends e-mail only through the
+    outbox (``core.outbox.outbox_enqueue``). Kept for previews and for code not yet moved."""
+    from core.outbox import render_message, single_line
+
+    text, html = render_message(template, context)
     message = EmailMultiAlternatives(
-        subject=subject.strip(), body=text, to=to, reply_to=reply_to or None
+        subject=single_line(subject), body=text, to=to, reply_to=reply_to or None
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:

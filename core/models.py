@@ -37,3 +37,53 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxMessage(models.Model):
+    """One outgoing e-mail, written in the same transaction as the change that causes it.
+
+    Written only by the system (``core.outbox``), so no field is editable in a form.
+
+    The row is the queue and the send log: ``core.outbox`` claims it, sends it and records the
+    server's answer. ``key`` names the fact that caused the mail, so one fact mails once.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "vantar", _("Väntar")
+        SENDING = "skickas", _("Skickas")
+        SENT = "skickad", _("Skickad")
+        FAILED = "misslyckad", _("Misslyckades")
+
+    key = models.CharField(_("nyckel"), max_length=255, unique=True, editable=False)
+    kind = models.CharField(_("slag"), max_length=50, editable=False)
+    to = models.JSONField(_("mottagare"), default=list, editable=False)
+    reply_to = models.JSONField(_("svarsadress"), default=list, blank=True, editable=False)
+    subject = models.CharField(_("ämne"), max_length=500, editable=False)
+    text = models.TextField(_("text"), editable=False)
+    html = models.TextField(_("html"), blank=True, editable=False)
+    # [{"filename": …, "content": base64, "mimetype": …}]
+    attachments = models.JSONField(_("bilagor"), default=list, blank=True, editable=False)
+    state = models.CharField(_("status"), max_length=12, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    next_attempt_at = models.DateTimeField(_("nästa försök"))
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_answer = models.TextField(_("serverns senaste svar"), blank=True, editable=False)
+    related_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    related_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("utgående e-brev")
+        verbose_name_plural = _("utgående e-brev")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="core_outbox_due"),
+            models.Index(fields=["claim"], name="core_outbox_claim"),
+            models.Index(fields=["related_type", "related_id"], name="core_outbox_related"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

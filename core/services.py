@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_actor
-from core.mail import build_email
 from core.models import AccessibilityReport, Heartbeat
+from core.outbox import outbox_enqueue
 from core.roles import Role
 
 
@@ -25,7 +25,7 @@ def accessibility_report_create(
     report.full_clean()
     with transaction.atomic(), audit_actor(actor if actor and actor.is_authenticated else None):
         report.save()
-        transaction.on_commit(lambda: _notify_forvaltare(report.pk))
+        _notify_forvaltare(report)
     return report
 
 
@@ -41,18 +41,20 @@ def forvaltare_emails() -> list[str]:
     return sorted(addresses)
 
 
-def _notify_forvaltare(report_id: int) -> None:
-    report = AccessibilityReport.objects.get(pk=report_id)
+def _notify_forvaltare(report: AccessibilityReport) -> None:
     recipients = forvaltare_emails()
     if not recipients:
         return
-    build_email(
+    outbox_enqueue(
+        key=f"core:accessibility-report:{report.pk}",
+        kind="tillganglighetsrapport",
         to=recipients,
         subject=_("Rapport om tillgänglighetsproblem i HoS-portalen"),
         template="emails/accessibility_report",
         context={"report": report},
         reply_to=[report.email] if report.email else None,
-    ).send()
+        related=report,
+    )
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:

@@ -13,7 +13,10 @@ def main(port: str) -> None:
     from hosavtal.management.commands.seed_demo import DEFAULT_PASSWORD
 
     print("\n" + "=" * 72)
+    from django.conf import settings
+
     print(f"  HoS-portalen körs på http://127.0.0.1:{port}/")
+    print(f"  Länkar i e-post och kalenderfiler: {settings.SITE_URL}/")
     print(f"  Demokonton (lösenord: {DEFAULT_PASSWORD}):")
     for username, _first, _last, role, party, _title, _su in DEMO_ACCOUNTS:
         print(f"    {username:<16} {role.label:<24} {party}")

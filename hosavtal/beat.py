@@ -14,6 +14,12 @@ def beat_schedule() -> dict:
             "task": "core.tasks.heartbeat",
             "schedule": crontab(minute="*/5"),
         },
+        "core-outbox-recover": {
+            # Sends every outbox row still pending whose trigger was lost (the broker was
+            # down), whose retry is due, or whose sender died (a stale claim).
+            "task": "core.tasks.outbox_recover",
+            "schedule": crontab(minute="*"),
+        },
         "reminders-sweep": {
             # Records due reminders and sends each person's daily digest once the send hour
             # (an editable setting) has come; escalation deadlines go out at once to those who

@@ -15,3 +15,6 @@ class RemindersConfig(AppConfig):
         auditlog.register(Preference, exclude_fields=["updated_at"])
         # Only the manual retry saves a Message through the ORM; sends are bulk updates.
         auditlog.register(Message, include_fields=["status", "attempts"])
+
+        # The send log follows the digests' outbox rows (core.outbox listeners).
+        import reminders.services  # noqa: F401

@@ -34,6 +34,18 @@ class PreferenceForm(forms.Form):
         help_text=_("Bocka ur det du inte vill bli påmind om."),
     )
 
+    hide_blocked = forms.TypedChoiceField(
+        label=_("Ansvar där ett hinder redan är rapporterat"),
+        choices=[
+            ("0", _("Ta med dem, med orsaken till hindret")),
+            ("1", _("Ta inte med dem i mina påminnelser")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Spara mina val"))
@@ -51,6 +63,7 @@ class PreferenceForm(forms.Form):
             if preference and preference.escalation_immediately
             else "0",
             "wanted": [k.value for k in Kind if k in OPTIONAL_KINDS and k.value not in opted],
+            "hide_blocked": "1" if preference and preference.hide_blocked else "0",
         }
 
 

@@ -139,6 +139,14 @@ class Preference(models.Model):
         ),
     )
     opted_out = models.JSONField(_("bortvalda påminnelser"), default=list, blank=True)
+    hide_blocked = models.BooleanField(
+        _("utelämna ansvar med rapporterat hinder"),
+        default=False,
+        help_text=_(
+            "Ansvar där ett hinder redan är rapporterat tas inte med i påminnelserna. Annars "
+            "visas de med orsaken i stället för som försenade."
+        ),
+    )
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:

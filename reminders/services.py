@@ -8,30 +8,29 @@ The sweep, run by Celery beat every hour or by ``manage.py send_reminders``:
 3. **dispatch** – opted-out kinds are marked skipped; escalation deadlines of people who asked
    for them immediately get their own message; everything else joins the person's one daily
    digest (unique per person and day) once the day's send hour has come;
-4. **send** – messages are claimed with one conditional UPDATE (pending → sending, with a
-   token); only the claimant sends. A claim abandoned by a killed worker is taken over after
-   ``stale_claim_minutes``.
+4. **outbox** – in the same transaction each open message is rendered (each item once, by
+   urgency, with its status now) and written to the outbox (core.outbox), which sends it
+   exactly once; the message's status follows its outbox row (``_outbox_result``).
 """
 
 import datetime as dt
 import logging
-import smtplib
-import socket
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import Case, F, Prefetch, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_actor
-from reminders.emails import build_message_email
+from core.models import OutboxMessage
+from core.outbox import outbox_enqueue_many, outbox_listen, outbox_retry_for, outbox_send
+from reminders.emails import DIGEST_KIND, current_statuses, item_key, message_draft
 from reminders.models import (
     ESCALATION_KINDS,
     OPTIONAL_KINDS,
@@ -49,10 +48,6 @@ from reminders.rules import Candidate, Window, all_rules
 
 logger = logging.getLogger(__name__)
 
-# A message is tried at most this many times on transient errors before it is marked failed
-# (Förvaltare can then send it again from the send log).
-MAX_ATTEMPTS = 5
-SEND_BATCH = 200
 ATTACH_BATCH = 300
 
 
@@ -120,7 +115,6 @@ class SweepResult:
     failed: int = 0
     retrying: int = 0
     would_send: list[Candidate] = field(default_factory=list)
-    ready_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -178,7 +172,7 @@ def _daily_open(*, today: dt.date, now: dt.datetime, config: ReminderSettings) -
     return today < local.date() or local.hour >= config.send_hour
 
 
-def _skip_opted_out(rows: list[dict]) -> tuple[list[dict], int]:
+def _skip_opted_out(rows: list[dict]) -> tuple[list[dict], int, dict]:
     """Mark reminders of kinds their recipient opted out of as skipped. Two queries."""
     user_ids = {r["recipient_id"] for r in rows if r["recipient_id"]}
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
@@ -198,7 +192,7 @@ def _skip_opted_out(rows: list[dict]) -> tuple[list[dict], int]:
         for r in rows
         if r["pk"] not in skipped
     ]
-    return kept, len(skip)
+    return kept, len(skip), prefs
 
 
 def _attach(mapping: dict[int, list[int]]) -> None:
@@ -261,58 +255,101 @@ def _dispatch_daily(rows: list[dict], *, today: dt.date) -> None:
 
 
 def messages_dispatch(*, today: dt.date, now: dt.datetime, config: ReminderSettings) -> int:
-    """Put pending reminders into messages. Returns how many were skipped (opted out)."""
+    """Put pending reminders into messages and write each message to the outbox, in one
+    transaction. Returns how many reminders were skipped (opted out)."""
     with transaction.atomic():
-        # A reminder attached to a digest just as it was being sent went out without it:
-        # give it back, so the next digest carries it (never drop an item).
-        Reminder.objects.filter(
-            status=ReminderStatus.PENDING, message__status=MessageStatus.SENT
-        ).update(message=None)
+        # One dispatch at a time: a message is written to the outbox with exactly the
+        # reminders attached to it, which a second sweep must not change meanwhile.
+        ReminderSettings.objects.select_for_update().filter(pk=config.pk).first()
         rows = list(
             Reminder.objects.filter(
                 status=ReminderStatus.PENDING, message__isnull=True, send_on__lte=today
             ).values("pk", "recipient_id", "recipient_key", "email", "kind")
         )
-        rows, skipped = _skip_opted_out(rows)
+        rows, skipped, _prefs = _skip_opted_out(rows)
         immediate = [r for r in rows if r["immediate"] and r["kind"] in ESCALATION_KINDS]
         _dispatch_immediate(immediate, today=today)
         if _daily_open(today=today, now=now, config=config):
             daily = [r for r in rows if not (r["immediate"] and r["kind"] in ESCALATION_KINDS)]
             _dispatch_daily(daily, today=today)
+        skipped += messages_enqueue(today=today)
     return skipped
 
 
-def _sendable(*, now: dt.datetime, config: ReminderSettings) -> Q:
-    cutoff = now - dt.timedelta(minutes=config.stale_claim_minutes)
-    return Q(status=MessageStatus.PENDING) | Q(status=MessageStatus.SENDING, claimed_at__lt=cutoff)
-
-
-def messages_ready(*, now: dt.datetime, config: ReminderSettings) -> list[int]:
-    """Ids of the messages a sender may claim now (pending, or abandoned by a dead worker)."""
+def _open_messages() -> list[Message]:
+    pending = Reminder.objects.filter(status=ReminderStatus.PENDING).order_by(
+        "source", "due_date", "pk"
+    )
     return list(
-        Message.objects.filter(_sendable(now=now, config=config))
+        Message.objects.filter(status=MessageStatus.PENDING)
+        .select_related("recipient", "recipient__reminder_preference")
+        .prefetch_related(Prefetch("reminders", queryset=pending, to_attr="to_send"))
         .order_by("pk")
-        .values_list("pk", flat=True)
     )
 
 
-# --- send ------------------------------------------------------------------------------------
-TRANSIENT_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    ConnectionError,
-    TimeoutError,
-    socket.gaierror,
+def _hidden(message: Message, blocked: set[tuple]) -> list[Reminder]:
+    """The reminders about reported blockers that the person chose to leave out."""
+    pref = getattr(message.recipient, "reminder_preference", None) if message.recipient else None
+    if pref is None or not pref.hide_blocked:
+        return []
+    return [r for r in message.to_send if item_key(r) in blocked]
+
+
+def messages_enqueue(*, today: dt.date) -> int:
+    """Write every open message to the outbox (the caller's transaction) and close it; a
+    message left with nothing to say is removed. Returns how many reminders were left out."""
+    messages = _open_messages()
+    every = [r for m in messages for r in m.to_send]
+    statuses = current_statuses(every) if every else {}
+    blocked = {key for key, status in statuses.items() if status.blocked}
+    drafts, hidden, empty = [], [], []
+    for message in messages:
+        left_out = _hidden(message, blocked)
+        hidden.extend(r.pk for r in left_out)
+        kept = [r for r in message.to_send if r not in left_out]
+        draft = message_draft(message, kept, today=today, statuses=statuses) if kept else None
+        if draft is None or not message.email:
+            empty.append(message.pk)
+        else:
+            drafts.append(draft)
+    if hidden:
+        Reminder.objects.filter(pk__in=hidden).update(status=ReminderStatus.SKIPPED)
+    if empty:
+        # Nothing left to say: give the reminders back and drop the empty shell.
+        Reminder.objects.filter(message_id__in=empty, status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.SKIPPED
+        )
+        Message.objects.filter(pk__in=empty).delete()
+    outbox_enqueue_many(drafts)
+    Message.objects.filter(pk__in=[d.related.pk for d in drafts]).update(
+        status=MessageStatus.SENDING, claimed_at=timezone.now()
+    )
+    return len(hidden)
+
+
+# --- the outbox's results ----------------------------------------------------------------------
+def _outbox_result(ids: list[int], state: str, answer: str, at: dt.datetime) -> None:
+    """The send log follows the outbox row (same transaction as the row's own UPDATE)."""
+    if state == OutboxMessage.State.SENT:
+        Message.objects.filter(pk__in=ids).update(
+            status=MessageStatus.SENT, sent_at=at, last_error="", attempts=F("attempts") + 1
+        )
+        Reminder.objects.filter(message_id__in=ids, status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.SENT
+        )
+        return
+    status = MessageStatus.FAILED if state == OutboxMessage.State.FAILED else MessageStatus.SENDING
+    Message.objects.filter(pk__in=ids).update(
+        status=status, last_error=answer[:2000], attempts=F("attempts") + 1
+    )
+
+
+outbox_listen(
+    DIGEST_KIND,
+    _outbox_result,
+    tables={Message._meta.db_table: '"attempts"', Reminder._meta.db_table: "'sent'"},
 )
-
-
-def is_transient(error: BaseException) -> bool:
-    """Connection trouble and temporary (4xx) SMTP answers are worth trying again."""
-    if isinstance(error, TRANSIENT_ERRORS):
-        return True
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return False
 
 
 @dataclass
@@ -322,88 +359,26 @@ class SendResult:
     retry: list[int] = field(default_factory=list)
 
 
-def _claim(message_ids: list[int], *, now: dt.datetime, config: ReminderSettings) -> list[Message]:
-    """Take the messages that nobody else is sending. Two queries."""
-    token = uuid.uuid4().hex
-    Message.objects.filter(pk__in=message_ids).filter(_sendable(now=now, config=config)).update(
-        status=MessageStatus.SENDING,
-        claimed_at=now,
-        claim_token=token,
-        attempts=F("attempts") + 1,
+def messages_send(*, message_ids: list[int]) -> SendResult:
+    """Send the outbox rows of these messages now, in this process (the sweep command);
+    a worker that has them already is not raced: the outbox claims each row once."""
+    rows = list(
+        OutboxMessage.objects.filter(
+            kind=DIGEST_KIND,
+            related_id__in=message_ids,
+            state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.SENDING),
+        ).values_list("pk", "related_id")
     )
-    pending = Reminder.objects.filter(status=ReminderStatus.PENDING).order_by(
-        "source", "due_date", "pk"
-    )
-    return list(
-        Message.objects.filter(claim_token=token, status=MessageStatus.SENDING)
-        .select_related("recipient")
-        .prefetch_related(Prefetch("reminders", queryset=pending, to_attr="to_send"))
-    )
-
-
-def messages_send(
-    *, message_ids: list[int], now: dt.datetime | None = None, final: bool = False
-) -> SendResult:
-    """Send the given messages that this caller manages to claim.
-
-    Transient errors release the message for another try (``retry``) until MAX_ATTEMPTS, or
-    at once if ``final``; any other error marks it failed with the error for the send log.
-    """
-    now = now or timezone.now()
-    config = ReminderSettings.load()
+    to_message = dict(rows)
     result = SendResult()
-    for start in range(0, len(message_ids), SEND_BATCH):
-        _send_batch(message_ids[start : start + SEND_BATCH], now, config, final, result)
+    batch = settings.OUTBOX_BATCH_SIZE
+    ids = [pk for pk, _mid in rows]
+    for start in range(0, len(ids), batch):
+        sent = outbox_send(ids[start : start + batch])
+        result.sent += [to_message[pk] for pk in sent.sent]
+        result.failed += [to_message[pk] for pk in sent.failed]
+        result.retry += [to_message[pk] for pk in sent.retry]
     return result
-
-
-def _send_batch(ids, now, config, final, result: SendResult) -> None:
-    claimed = _claim(ids, now=now, config=config)
-    if not claimed:
-        return
-    sent_reminders: list[int] = []
-    empty: list[int] = []
-    with get_connection() as connection:
-        for message in claimed:
-            if not message.to_send:
-                empty.append(message.pk)
-                continue
-            error = _send_one(message, connection)
-            if error is None:
-                result.sent.append(message.pk)
-                sent_reminders.extend(r.pk for r in message.to_send)
-            else:
-                _record_failure(message, error, final=final, result=result)
-    if empty:
-        # Nothing left to say (all skipped or sent elsewhere): drop the empty shell.
-        Message.objects.filter(pk__in=empty, status=MessageStatus.SENDING).delete()
-    if result.sent:
-        Message.objects.filter(pk__in=result.sent, status=MessageStatus.SENDING).update(
-            status=MessageStatus.SENT, sent_at=now, last_error=""
-        )
-        Reminder.objects.filter(pk__in=sent_reminders).update(status=ReminderStatus.SENT)
-
-
-def _send_one(message: Message, connection) -> BaseException | None:
-    if not message.email:
-        return ValueError(_("Mottagaren saknar e-postadress."))
-    try:
-        email = build_message_email(message, message.to_send)
-        email.connection = connection
-        email.send()
-    except Exception as error:  # noqa: BLE001 – every failure is logged on the message
-        logger.warning("Påminnelse %s kunde inte skickas: %s", message.pk, error)
-        return error
-    return None
-
-
-def _record_failure(message: Message, error: BaseException, *, final: bool, result) -> None:
-    again = is_transient(error) and not final and message.attempts < MAX_ATTEMPTS
-    status = MessageStatus.PENDING if again else MessageStatus.FAILED
-    Message.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
-        status=status, last_error=f"{type(error).__name__}: {error}"[:2000], claim_token=""
-    )
-    (result.retry if again else result.failed).append(message.pk)
 
 
 # --- the sweep -------------------------------------------------------------------------------
@@ -414,10 +389,11 @@ def reminder_sweep(
     send: bool = True,
     now: dt.datetime | None = None,
 ) -> SweepResult:
-    """Collect, record, dispatch and (unless ``send`` is False) send, once.
+    """Collect, record, dispatch (into the outbox) and, unless ``send`` is False, send now.
 
     ``dry_run`` writes nothing and lists in ``would_send`` the reminders that are new.
-    Safe to run any number of times, concurrently too: each reminder is sent once.
+    Safe to run any number of times, concurrently too: each reminder is sent once. Without
+    ``send`` a worker sends the outbox rows after commit (or the outbox's beat job).
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
@@ -434,11 +410,14 @@ def reminder_sweep(
         return result
     result.new = len(reminders_record(candidates=candidates, now=now))
     result.skipped = messages_dispatch(today=today, now=now, config=config)
-    ready = messages_ready(now=now, config=config)
+    ready = list(
+        Message.objects.filter(status=MessageStatus.SENDING, sent_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     result.messages = len(ready)
-    result.ready_ids = ready
     if send:
-        sent = messages_send(message_ids=ready, now=now)
+        sent = messages_send(message_ids=ready)
         result.sent, result.failed, result.retrying = (
             len(sent.sent),
             len(sent.failed),
@@ -453,17 +432,21 @@ def _config_readonly() -> ReminderSettings:
 
 # --- Förvaltare and users --------------------------------------------------------------------
 def message_retry(*, message: Message, actor) -> Message:
-    """Send a failed message again (from the send log)."""
+    """Send a failed message again (from the send log): the same outbox row, so nobody gets
+    it twice."""
     if message.status != MessageStatus.FAILED:
         raise ValidationError(_("Bara misslyckade utskick kan skickas igen."))
     with transaction.atomic(), audit_actor(actor):
-        message.status = MessageStatus.PENDING
         message.attempts = 0
-        message.claim_token = ""
-        message.save(update_fields=["status", "attempts", "claim_token"])
-    from reminders.tasks import send_message
-
-    transaction.on_commit(lambda: send_message.delay(message.pk))
+        if outbox_retry_for(Message, [message.pk]):
+            message.status = MessageStatus.SENDING
+            message.save(update_fields=["status", "attempts"])
+        else:
+            # Failed before the outbox existed: written to it now, like any open message.
+            message.status = MessageStatus.PENDING
+            message.save(update_fields=["status", "attempts"])
+            messages_enqueue(today=timezone.localdate())
+            message.refresh_from_db()
     return message
 
 
@@ -486,7 +469,12 @@ def settings_update(*, config: ReminderSettings, actor, data: dict) -> ReminderS
 
 
 def preference_update(
-    *, user, actor, escalation_immediately: bool, opted_out: Iterable[str]
+    *,
+    user,
+    actor,
+    escalation_immediately: bool,
+    opted_out: Iterable[str],
+    hide_blocked: bool = False,
 ) -> Preference:
     """A user's own choices. Escalation deadlines cannot be opted out of."""
     opted = sorted(set(opted_out))
@@ -498,6 +486,7 @@ def preference_update(
         pref = pref or Preference(user=user)
         pref.escalation_immediately = escalation_immediately
         pref.opted_out = opted
+        pref.hide_blocked = hide_blocked
         pref.full_clean()
         pref.save()
     return pref

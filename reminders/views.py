@@ -53,6 +53,7 @@ def preferences(request):
                 actor=request.user,
                 escalation_immediately=form.cleaned_data["escalation_immediately"],
                 opted_out=form.opted_out,
+                hide_blocked=form.cleaned_data["hide_blocked"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -48,14 +48,26 @@ def test_login_is_throttled_after_repeated_failures(client, lead, settings):
 
 
 @pytest.mark.django_db
-def test_password_reset_by_email_in_swedish(client, lead, mailbox):
-    response = client.post("/konto/losenord/aterstall/", {"email": lead.email})
+def test_password_reset_by_email_in_swedish(
+    client, lead, mailbox, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://127.0.0.1:8301"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/konto/losenord/aterstall/", {"email": lead.email})
     assert response.status_code == 302
+    assert mailbox == []  # nothing is sent, or even looked up, inside the request
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     assert len(mailbox) == 1
     message = mailbox[0]
     assert "Återställ ditt lösenord" in message.subject
+    from core.models import OutboxMessage
+
+    assert OutboxMessage.objects.get().kind == "losenordsaterstallning"
     link = re.search(r"http://[^\s]+/konto/losenord/aterstall/[^\s]+/", message.body).group(0)
-    path = link.split("testserver", 1)[1]
+    assert link.startswith("http://127.0.0.1:8301/")
+    path = link.split("8301", 1)[1]
     page = client.get(path, follow=True)
     assert "Välj nytt lösenord" in page.content.decode()
     response = client.post(
@@ -68,6 +80,25 @@ def test_password_reset_by_email_in_swedish(client, lead, mailbox):
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.check_password("ett-nytt-langt-losenord-42")
+
+
+@pytest.mark.django_db
+def test_password_reset_does_the_same_work_for_an_unknown_address(
+    client, lead, mailbox, django_capture_on_commit_callbacks
+):
+    def request(email):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = client.post("/konto/losenord/aterstall/", {"email": email})
+        return response, callbacks
+
+    known, known_callbacks = request(lead.email)
+    unknown, unknown_callbacks = request("ingen-alls@example.se")
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(known_callbacks) == len(unknown_callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown_callbacks[0]()
+    assert mailbox == []
 
 
 @pytest.mark.django_db

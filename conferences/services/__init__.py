@@ -15,7 +15,6 @@ from conferences.services.conferences import (  # noqa: F401
     programme_item_delete,
 )
 from conferences.services.invitations import (  # noqa: F401
-    BatchResult,
     ImportRejected,
     invitation_create,
     invitation_default_text,
@@ -23,7 +22,6 @@ from conferences.services.invitations import (  # noqa: F401
     invitation_refresh_status,
     invitation_retry_failed,
     invitation_send,
-    invitation_send_batch,
     invitation_update,
     invitations_to_recover,
     recipient_remove,

@@ -125,12 +125,15 @@ def conferences_mark_held(*, today: dt.date | None = None) -> list[int]:
 
 def conference_cancel(*, conference: Conference, actor) -> Conference:
     """Cancel the conference and tell everyone registered or waiting (with a cancelled .ics)."""
-    from conferences.services.registrations import ACTIVE, _send_after_commit
+    from conferences.emails import registrations_enqueue
+    from conferences.services.registrations import ACTIVE
 
     with transaction.atomic():
         conference = conference_set_status(conference=conference, status=St.INSTALLD, actor=actor)
-        for pk in conference.registrations.filter(status__in=ACTIVE).values_list("pk", flat=True):
-            _send_after_commit(pk, "installd")
+        registrations = conference.registrations.filter(status__in=ACTIVE).select_related(
+            "conference"
+        )
+        registrations_enqueue(registrations, "installd", at=timezone.now())
     return conference
 
 

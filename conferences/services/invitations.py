@@ -1,37 +1,34 @@
 """Invitations: the text, the recipients, and sending them exactly once.
 
-Each recipient row is the dispatch log of one e-mail, and the rows are the real queue: Celery
-messages only say "look at these ids now", so a lost message (broker down or restarted empty)
-delays e-mails but never loses them — ``invitations_to_recover`` (a beat job) finds them.
-
-A recipient is sent at most once per invitation because (1) the database refuses a second row
-with the same address, and (2) a batch claims its rows in one atomic ``UPDATE … WHERE status =
-'koad' OR (status = 'skickas' AND claimed_at < stale)`` before any e-mail goes out, so a batch
-task that runs twice, or two workers at once, can never both send one; and (3) each message the
-SMTP server accepts is recorded at once (see ``_Claim.flush``), so a batch that takes over the
-claim of a dead worker sends only what that worker had not got accepted.
+Each recipient row is the dispatch log of one e-mail. Sending: ``invitation_send`` queues the
+recipients ("Köad") in the registrar's request; a task then writes their e-mails to the outbox
+(core.outbox) in batches — one render per recipient would stall the request — and the outbox
+sends them, exactly once each: the outbox key is the recipient, and the outbox claims, sends
+and records every message. The recipient's status follows its outbox row in the same
+transaction (``_outbox_result``). A lost task (broker down) delays e-mails but never loses
+them: ``invitations_to_recover`` (a beat job) finds queued recipients with no outbox row.
 """
 
 import datetime as dt
 import logging
-import smtplib
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Federation, JointBody, Party
 from conferences import selectors
+from conferences.emails import INVITATION_KIND, invitations_enqueue
 from conferences.models import Conference, Invitation, Recipient
 from core.audit import audit_actor
+from core.models import OutboxMessage
+from core.outbox import outbox_listen, outbox_retry_for, outbox_without
 from core.tabular import RowReport, TableError, read_table
 
 logger = logging.getLogger(__name__)
@@ -68,7 +65,13 @@ def _check_draftable(invitation: Invitation) -> None:
         raise ValidationError(_("Konferensen är inställd. Inbjudan kan inte skickas."))
 
 
+def _check_subject(subject: str) -> None:
+    if any(c in subject for c in "\r\n\u2028\u2029"):
+        raise ValidationError({"subject": _("Skriv ämnesraden på en rad, utan radbrytningar.")})
+
+
 def invitation_create(*, conference: Conference, subject: str, body: str, actor) -> Invitation:
+    _check_subject(subject)
     with transaction.atomic(), audit_actor(actor):
         invitation = Invitation(conference=conference, subject=subject, body=body, created_by=actor)
         _check_draftable(invitation)
@@ -78,6 +81,7 @@ def invitation_create(*, conference: Conference, subject: str, body: str, actor)
 
 
 def invitation_update(*, invitation: Invitation, subject: str, body: str, actor) -> Invitation:
+    _check_subject(subject)
     with transaction.atomic(), audit_actor(actor):
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.recipients.exclude(status__in=(R.VANTAR, R.SAKNAR_ADRESS)).exists():
@@ -276,7 +280,7 @@ def recipient_remove(*, recipient: Recipient, actor) -> None:
 
 
 def _enqueue_dispatch(invitation_id: int) -> None:
-    """Start the dispatch; if the broker cannot take it, log and leave the rows queued.
+    """Start writing the e-mails; if the broker cannot take it, log and leave the rows queued.
 
     The recipients are already "Köad" in the database, which is the real queue: the recovery
     job (``conferences.tasks.invitations_recover``, every few minutes) dispatches whatever is
@@ -297,7 +301,7 @@ def _enqueue_dispatch(invitation_id: int) -> None:
 
 
 def _dispatch_after_commit(invitation_id: int) -> None:
-    transaction.on_commit(lambda: _enqueue_dispatch(invitation_id))
+    transaction.on_commit(lambda: _enqueue_dispatch(invitation_id), robust=True)
 
 
 def invitation_send(*, invitation: Invitation, actor) -> int:
@@ -327,266 +331,105 @@ def _conference_invited(conference: Conference, actor) -> None:
 
 
 def invitation_retry_failed(*, invitation: Invitation, actor) -> int:
+    """Send the failed e-mails again (the same outbox rows: nobody gets a second copy)."""
     with transaction.atomic(), audit_actor(actor):
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         _check_open_for_recipients(invitation)
-        queued = invitation.recipients.filter(status=R.MISSLYCKAD).update(
+        failed = list(
+            invitation.recipients.filter(status=R.MISSLYCKAD).values_list("pk", flat=True)
+        )
+        if not failed:
+            raise ValidationError(_("Det finns inga misslyckade utskick att försöka igen."))
+        Recipient.objects.filter(pk__in=failed).update(
             status=R.KOAD, queued_at=timezone.now(), error=""
         )
-        if not queued:
-            raise ValidationError(_("Det finns inga misslyckade utskick att försöka igen."))
+        outbox_retry_for(Recipient, failed)
         invitation.status = Invitation.Status.SKICKAS
         invitation.save(update_fields=["status"])
-        _dispatch_after_commit(invitation.pk)
-    return queued
+        _dispatch_after_commit(invitation.pk)  # any without an outbox row yet
+    return len(failed)
 
 
 # --- Sending -------------------------------------------------------------------------------
-#
-# The database row is the queue; Celery only carries "look at these ids now". A batch:
-#
-# 1. claims its rows in ONE UPDATE (``koad`` → ``skickas`` with a fresh claim token and
-#    ``claimed_at``; rows whose claim went stale are claimable again);
-# 2. loads what it claimed in ONE query;
-# 3. sends over ONE SMTP connection, message by message;
-# 4. after each accepted message, ONE UPDATE marks it sent and renews the claim of the rest
-#    of the batch (``mark_every`` messages per statement; see ``invitation_send_batch``);
-# 5. records every refusal with the server's answer in ONE UPDATE at the end.
+
+ENQUEUE_CHUNK = 500
+
+
+def _unwritten(invitation_id: int):
+    """Queued recipients whose e-mail is not in the outbox yet."""
+    queued = Recipient.objects.filter(invitation_id=invitation_id, status=R.KOAD)
+    return outbox_without(Recipient, queued)
+
+
+def invitation_dispatch(invitation_id: int) -> int:
+    """Write the e-mails of the queued recipients to the outbox, ``ENQUEUE_CHUNK`` per
+    transaction; the outbox sends each chunk after its commit. Safe to run twice: the outbox
+    key is the recipient. Returns how many rows were written."""
+    written = 0
+    while True:
+        with transaction.atomic():
+            chunk = list(
+                _unwritten(invitation_id)
+                .select_related("invitation__conference")
+                .order_by("pk")[:ENQUEUE_CHUNK]
+            )
+            if not chunk:
+                break
+            written += len(invitations_enqueue(chunk))
+    invitation_refresh_status(invitation_id)
+    return written
+
+
+_OUTBOX_TO_RECIPIENT = {
+    OutboxMessage.State.SENT: R.SKICKAD,
+    OutboxMessage.State.FAILED: R.MISSLYCKAD,
+    OutboxMessage.State.PENDING: R.KOAD,  # a transient refusal: tried again later
+}
+
+
+def _outbox_result(ids: list[int], state: str, answer: str, at: dt.datetime) -> None:
+    """The recipient's log follows its outbox row (same transaction as the row's UPDATE)."""
+    fields = {"status": _OUTBOX_TO_RECIPIENT[state]}
+    if state == OutboxMessage.State.SENT:
+        fields.update(sent_at=at, error="")
+    else:
+        fields.update(sent_at=None, error=answer[:500])
+    Recipient.objects.filter(pk__in=ids).update(**fields)
+
+
+def _outbox_batch_done(ids: list[int]) -> None:
+    invitation_ids = set(
+        Recipient.objects.filter(pk__in=ids).values_list("invitation_id", flat=True).distinct()
+    )
+    for invitation_id in sorted(invitation_ids):
+        invitation_refresh_status(invitation_id)
+
+
+outbox_listen(
+    INVITATION_KIND,
+    _outbox_result,
+    _outbox_batch_done,
+    tables={Recipient._meta.db_table: '"sent_at"'},
+)
 
 
 def _stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=settings.INVITATION_CLAIM_STALE_SECONDS)
 
 
-def _claimable(now: dt.datetime) -> Q:
-    """Queued, or held by a batch that has shown no sign of life for too long (its worker
-    died: the claim is renewed after every message, so a live batch never looks stale)."""
-    return Q(status=R.KOAD) | Q(status=R.SKICKAS, claimed_at__lt=now - _stale_after())
-
-
-@dataclass
-class BatchResult:
-    claimed: int = 0
-    sent: int = 0
-    failed: int = 0  # recorded as "Misslyckades": the registrar retries them
-    requeued: list[int] = field(default_factory=list)  # transient refusals, queued again
-    lost_claim: bool = False  # another batch took over the rest (see invitation_send_batch)
-
-
-def _describe(error: Exception) -> tuple[str, bool]:
-    """The server's answer for the log, and whether trying again later may help (4xx, a
-    broken connection) rather than not (5xx, a bad address, a bug)."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        answers = list(error.recipients.values())
-        text = "; ".join(f"{code} {_text(reply)}" for code, reply in answers)
-        transient = bool(answers) and all(400 <= code < 500 for code, _reply in answers)
-        return f"{type(error).__name__}: {text}", transient
-    if isinstance(error, smtplib.SMTPResponseException):
-        text = f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
-        return text, 400 <= error.smtp_code < 500
-    return f"{type(error).__name__}: {error}", isinstance(error, OSError)
-
-
-def _text(reply) -> str:
-    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-
-
-def _keeps_connection(error: Exception) -> bool:
-    """After a refusal the SMTP session is reset and usable; after anything else it may not
-    be, so the next message gets a fresh connection."""
-    return isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException))
-
-
-def _close_quietly(connection) -> None:
-    try:
-        connection.close()
-    except Exception:  # closing a broken connection may fail; nothing to save
-        logger.debug("SMTP-anslutningen kunde inte stängas snyggt", exc_info=True)
-
-
-class _Claim:
-    """The rows one batch holds, and the statements that record what happened to them."""
-
-    def __init__(self, token: uuid.UUID, rows: list[Recipient], mark_every: int):
-        self.token, self.held, self.mark_every = token, len(rows), mark_every
-        self.renewed_at = rows[0].claimed_at
-        self.attempts = {row.pk: row.attempts for row in rows}
-        self.pending: list[int] = []  # accepted by the server, not yet recorded
-        self.sent = 0
-        self.lost = False
-
-    def accepted(self, pk: int) -> None:
-        self.pending.append(pk)
-        if len(self.pending) >= self.mark_every:
-            self.flush()
-
-    def flush(self) -> None:
-        """ONE statement: the accepted rows become "Skickad" (and, every fifth of the stale
-        time, the claim on the rest of the batch is renewed in the same statement).
-
-        This statement closes the only at-least-once window: a worker that dies after the
-        server accepted a message and before this UPDATE leaves that row claimed, and the
-        batch that takes the stale claim over sends it again. With ``mark_every=1`` the window
-        is one message wide and contains nothing but this statement.
-        """
-        if not self.pending:
-            return
-        now = timezone.now()
-        ours = Recipient.objects.filter(claim=self.token, status=R.SKICKAS)
-        if now - self.renewed_at < _stale_after() / 5:
-            # A single-row update; nobody can have taken rows over since the last renewal.
-            done = ours.filter(pk__in=self.pending).update(status=R.SKICKAD, sent_at=now, error="")
-            self._check(done, len(self.pending))
-        else:
-            done = Q(pk__in=self.pending)
-            still_ours = ours.update(
-                status=Case(When(done, then=Value(R.SKICKAD)), default=F("status")),
-                sent_at=Case(When(done, then=Value(now)), default=F("sent_at")),
-                error=Case(When(done, then=Value("")), default=F("error")),
-                claimed_at=now,
-            )
-            self.renewed_at = now
-            self._check(still_ours, self.held)
-        self.held -= len(self.pending)
-        self.sent += len(self.pending)
-        self.pending = []
-
-    def _check(self, found: int, expected: int) -> None:
-        if found < expected:
-            # Our claim went stale and another batch took rows over: stop, never race it.
-            logger.error(
-                "Utskicksomgång %s har tappat %s av sina mottagare; avbryter.",
-                self.token,
-                expected - found,
-            )
-            self.lost = True
-
-    def record_failures(self, failures: dict[int, tuple[str, bool]], result: BatchResult) -> None:
-        """ONE statement: refused rows get the server's answer; a transient refusal is queued
-        again until it has had INVITATION_MAX_ATTEMPTS tries."""
-        if not failures:
-            return
-        limit = settings.INVITATION_MAX_ATTEMPTS
-        whens_status, whens_error = [], []
-        for pk, (text, transient) in failures.items():
-            again = transient and self.attempts.get(pk, limit) < limit
-            whens_status.append(When(pk=pk, then=Value(R.KOAD if again else R.MISSLYCKAD)))
-            whens_error.append(When(pk=pk, then=Value(text[:500])))
-            if again:
-                result.requeued.append(pk)
-            else:
-                result.failed += 1
-        Recipient.objects.filter(pk__in=list(failures), claim=self.token, status=R.SKICKAS).update(
-            status=Case(*whens_status, default=F("status")),
-            error=Case(*whens_error, default=F("error")),
-            queued_at=timezone.now(),
-            claimed_at=None,
-        )
-
-
-def invitation_send_batch(
-    invitation_id: int, recipient_ids: list[int], *, mark_every: int | None = None
-) -> BatchResult:
-    """Send the invitation to those of ``recipient_ids`` that this call can claim.
-
-    Safe to run twice, at once on two workers, or again after a worker died: the claim is one
-    ``UPDATE … WHERE status = 'koad' OR (status = 'skickas' AND claimed_at < stale)``, so two
-    batches never hold the same row, and a row is only sent by the batch that holds it.
-
-    Queries: claim 1, load 1, one per ``mark_every`` accepted messages, failures 1, status 2 —
-    with ``mark_every >= len(recipient_ids)`` a batch makes the same few queries whatever its
-    size. ``mark_every`` defaults to INVITATION_MARK_SENT_EVERY (1): exactly once even when
-    the worker is killed in the middle of a batch, at one short UPDATE per message; a larger
-    value trades that for fewer statements (a killed batch may then re-send up to that many).
-    All messages of the batch go over one SMTP connection.
-    """
-    from conferences.emails import invitation_message
-
-    mark_every = max(1, mark_every or settings.INVITATION_MARK_SENT_EVERY)
-    now = timezone.now()
-    token = uuid.uuid4()
-    result = BatchResult()
-    result.claimed = (
-        Recipient.objects.filter(invitation_id=invitation_id, pk__in=list(recipient_ids))
-        .filter(_claimable(now))
-        .update(status=R.SKICKAS, claim=token, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if result.claimed:
-        rows = list(
-            Recipient.objects.filter(claim=token, status=R.SKICKAS)
-            .select_related("invitation__conference")
-            .order_by("pk")
-        )
-        claim = _Claim(token, rows, mark_every)
-        failures = _send_over_one_connection(rows, claim, invitation_message)
-        claim.flush()
-        claim.record_failures(failures, result)
-        result.sent, result.lost_claim = claim.sent, claim.lost
-    invitation_refresh_status(invitation_id)
-    return result
-
-
-def _send_over_one_connection(rows, claim: _Claim, build) -> dict[int, tuple[str, bool]]:
-    failures: dict[int, tuple[str, bool]] = {}
-    connection = get_connection(fail_silently=False)
-    is_open = False
-    for index, row in enumerate(rows):
-        if claim.lost:
-            break
-        try:
-            if not is_open:
-                connection.open()
-                is_open = True
-        except Exception as error:  # noqa: BLE001 - no server: every row left gets the reason
-            reason = _describe(error)
-            failures.update({left.pk: reason for left in rows[index:]})
-            break
-        try:
-            message = build(row)
-            message.connection = connection
-            connection.send_messages([message])
-        except Exception as error:  # noqa: BLE001 - logged on the row; retried or shown
-            failures[row.pk] = _describe(error)
-            logger.warning("Inbjudan till mottagare %s kunde inte skickas: %s", row.pk, error)
-            if not _keeps_connection(error):
-                _close_quietly(connection)
-                is_open = False
-            continue
-        claim.accepted(row.pk)
-    if is_open:
-        _close_quietly(connection)
-    return failures
-
-
-def invitation_dispatch(invitation_id: int) -> list[list[int]]:
-    """The ids still to send (queued, or claimed by a dead batch), in batches."""
-    from conferences.tasks import BATCH_SIZE
-
-    ids = list(
-        Recipient.objects.filter(invitation_id=invitation_id)
-        .filter(_claimable(timezone.now()))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
-
-
 def invitations_to_recover(*, now: dt.datetime | None = None) -> list[int]:
-    """Invitations with work left that nobody is doing: rows queued for longer than the
-    stale time (their dispatch message was lost, e.g. the broker was down or restarted
-    empty) or claimed by a batch whose worker died. Also closes invitations that are done."""
+    """Invitations with queued recipients whose e-mail is still not in the outbox after the
+    stale time (the dispatch task was lost: the broker was down or restarted empty, or the
+    worker died). Also closes invitations that are done."""
     now = now or timezone.now()
     limit = now - _stale_after()
-    ids = list(
+    waiting = outbox_without(
+        Recipient,
         Recipient.objects.filter(
-            Q(status=R.KOAD, queued_at__lt=limit)
-            | Q(status=R.KOAD, queued_at__isnull=True)
-            | Q(status=R.SKICKAS, claimed_at__lt=limit)
-        )
-        .order_by("invitation_id")
-        .values_list("invitation_id", flat=True)
-        .distinct()
+            Q(status=R.KOAD, queued_at__lt=limit) | Q(status=R.KOAD, queued_at__isnull=True)
+        ),
     )
+    ids = list(waiting.order_by("invitation_id").values_list("invitation_id", flat=True).distinct())
     finished = Invitation.objects.filter(status=Invitation.Status.SKICKAS).exclude(
         Exists(Recipient.objects.filter(invitation=OuterRef("pk"), status__in=(R.KOAD, R.SKICKAS)))
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences import evidence_link
+from conferences.emails import capacity_enqueue, registration_enqueue
 from conferences.models import Conference, Registration
 from core.audit import audit_actor
 
@@ -26,10 +27,9 @@ ACTIVE = (S.BEKRAFTAD, S.ERBJUDEN, S.VANTELISTA)
 SENSITIVE_FIELDS = ("diet", "allergies", "accessibility")
 
 
-def _send_after_commit(registration_id: int, kind: str) -> None:
-    from conferences.tasks import registration_notify
-
-    transaction.on_commit(lambda: registration_notify.delay(registration_id, kind))
+def _mail(registration: Registration, kind: str, at: dt.datetime) -> None:
+    """The e-mail of this state change, as an outbox row in the same transaction."""
+    registration_enqueue(registration, kind, at=at)
 
 
 def _locked_conference(conference_id: int) -> Conference:
@@ -162,7 +162,7 @@ def registration_create(
             registration.full_clean(exclude=["token"])
             registration.save()
             _after_seat_change(locked, now)
-            _send_after_commit(registration.pk, status)
+            _mail(registration, status, now)
     except IntegrityError as error:
         # Only a simultaneous second registration with the same address gets here.
         raise ValidationError(_already_registered()) from error
@@ -232,7 +232,7 @@ def registration_update(
         )
         registration.full_clean(exclude=["token"])
         registration.save()
-        _send_after_commit(registration.pk, "andrad")
+        _mail(registration, "andrad", timezone.now())
     return registration
 
 
@@ -265,7 +265,7 @@ def registration_cancel(*, registration: Registration, actor=None) -> Registrati
         if freed:
             _offer_free_seats(locked, now)
         _after_seat_change(locked, now)
-        _send_after_commit(registration.pk, "avbokad")
+        _mail(registration, "avbokad", now)
     return registration
 
 
@@ -283,7 +283,7 @@ def registration_accept_offer(*, registration: Registration, actor=None) -> Regi
         registration.offer_expires_at = None
         registration.save()
         _after_seat_change(locked, now)
-        _send_after_commit(registration.pk, "bekraftad")
+        _mail(registration, "bekraftad", now)
     return registration
 
 
@@ -306,7 +306,7 @@ def _offer_free_seats(conference: Conference, now: dt.datetime) -> list[int]:
         registration.offer_expires_at = expires
         registration.save()
         offered.append(registration.pk)
-        _send_after_commit(registration.pk, "erbjuden")
+        _mail(registration, "erbjuden", now)
     return offered
 
 
@@ -331,7 +331,7 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
             for registration in lapsed:
                 registration.status = S.UTGATT
                 registration.save()
-                _send_after_commit(registration.pk, "utgatt")
+                _mail(registration, "utgatt", now)
             count += len(lapsed)
             _offer_free_seats(locked, now)
             _after_seat_change(locked, now)
@@ -359,9 +359,7 @@ def _notify_capacity_once(conference: Conference, now: dt.datetime) -> None:
         capacity_notified_at=now
     )
     if claimed:
-        from conferences.tasks import conference_notify_capacity
-
-        transaction.on_commit(lambda: conference_notify_capacity.delay(conference.pk))
+        capacity_enqueue(conference, at=now)
 
 
 def registration_set_attended(*, registration: Registration, attended: bool, actor) -> Registration:

@@ -14,6 +14,8 @@ from agreements.models import Federation, JointBody, Party
 from conferences import services, tasks
 from conferences.emails import recipient_id_from_token
 from conferences.models import Conference, Invitation, Recipient
+from core.models import OutboxMessage
+from core.tasks import outbox_send_task
 from implementation.models import Level, MembershipRole, Unit, UnitMembership
 
 R = Recipient.Status
@@ -196,23 +198,32 @@ def test_task_run_twice_sends_once(
     _with_people(invitation, registrator, 4)
     with django_capture_on_commit_callbacks(execute=False):
         services.invitation_send(invitation=invitation, actor=registrator)
-    ids = list(invitation.recipients.values_list("id", flat=True))
-    tasks.invitation_send_batch(invitation.pk, ids)
-    tasks.invitation_send_batch(invitation.pk, ids)
-    tasks.invitation_dispatch(invitation.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.invitation_dispatch(invitation.pk) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.invitation_dispatch(invitation.pk) == 0  # a redelivered task
+    outbox_send_task(list(OutboxMessage.objects.values_list("pk", flat=True)))
     assert len(mailbox) == 4
     assert sorted(m.to[0] for m in mailbox) == sorted(f"p{i}@ale.se" for i in range(4))
-    assert set(invitation.recipients.values_list("attempts", flat=True)) == {1}
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+    assert invitation.recipients.filter(status=R.SKICKAD).count() == 4
 
 
-def test_a_claimed_recipient_is_not_sent_by_a_second_worker(invitation, registrator, mailbox):
+def test_a_claimed_recipient_is_not_sent_by_a_second_worker(
+    invitation, registrator, mailbox, django_capture_on_commit_callbacks
+):
     _with_people(invitation, registrator, 1)
-    recipient = invitation.recipients.get()
-    Recipient.objects.filter(pk=recipient.pk).update(  # another worker has it, and is alive
-        status=R.SKICKAS, claimed_at=timezone.now()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.invitation_send(invitation=invitation, actor=registrator)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.invitation_dispatch(invitation.pk)
+    row = OutboxMessage.objects.get()
+    OutboxMessage.objects.filter(pk=row.pk).update(  # another worker has it, and is alive
+        state=OutboxMessage.State.SENDING, claimed_at=timezone.now()
     )
-    assert services.invitation_send_batch(invitation.pk, [recipient.pk]).sent == 0
+    assert outbox_send_task([row.pk]) == 0
     assert mailbox == []
+    assert invitation.recipients.get().status == R.KOAD
 
 
 def test_failed_sends_are_logged_and_retried(invitation, registrator, mailbox, committed):
@@ -229,7 +240,8 @@ def test_failed_sends_are_logged_and_retried(invitation, registrator, mailbox, c
     committed(services.invitation_retry_failed, invitation=invitation, actor=registrator)
     assert len(mailbox) == 2
     assert invitation.recipients.filter(status=R.SKICKAD).count() == 2
-    assert set(invitation.recipients.values_list("attempts", flat=True)) == {2}
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+    assert OutboxMessage.objects.count() == 2  # the same rows, sent again
 
 
 def test_resend_goes_only_to_the_unsent(invitation, registrator, mailbox, committed):

@@ -470,3 +470,43 @@ def test_registration_unit_list_is_kept_until_a_unit_changes(client, conference,
     unit.save()
     page = client.get(url).content.decode()
     assert "Omsorgsförvaltningen Ale" in page and "Vård och omsorg Ale" not in page
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\u2028"])
+def test_titles_and_subjects_refuse_line_breaks_and_keep_what_was_typed(
+    client, registrator, conference, newline
+):
+    login(client, registrator)
+    data = {
+        "title": f"Ny konferens{newline}Bcc: alla@example.se",
+        "kind": "blandad",
+        "date": "2027-03-10",
+        "venue": "Regionens hus",
+        "retention_days": "30",
+        "offer_hours": "48",
+    }
+    response = client.post(reverse("conferences:create"), data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Skriv texten på en rad, utan radbrytningar." in text
+    assert "Regionens hus" in text
+    assert not Conference.objects.filter(title__startswith="Ny konferens").exists()
+    response = client.post(
+        reverse("conferences:invitation_create", args=[conference.slug]),
+        {"subject": f"Inbjudan{newline}till konferens", "body": "Välkommen!"},
+    )
+    assert response.status_code == 200
+    assert "Skriv texten på en rad, utan radbrytningar." in response.content.decode()
+    assert "Välkommen!" in response.content.decode()
+    assert not conference.invitations.filter(subject__startswith="Inbjudan").exists()
+
+
+def test_the_invitation_service_refuses_a_subject_with_a_line_break(conference, registrator):
+    from django.core.exceptions import ValidationError
+
+    from conferences import services
+
+    with pytest.raises(ValidationError, match="på en rad"):
+        services.invitation_create(
+            conference=conference, subject="Ämne\nBcc: x@y.se", body="Text", actor=registrator
+        )

@@ -1,3 +1,7 @@
+import json
+import os
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 
@@ -33,3 +37,15 @@ def make_invitation(addresses: list[str], *, status: str = "koad") -> Invitation
 @pytest.fixture
 def invitation_to(db):
     return make_invitation
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "faults.json"
+
+
+def record_figures(name: str, figures: dict) -> None:
+    """Keep the figures of a fault run (bench/results/faults.json) for the README."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    data[name] = {**figures, "database": os.environ.get("DATABASE_URL", "sqlite").split(":")[0]}
+    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    print(f"{name}: {figures}")

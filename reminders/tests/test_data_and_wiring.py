@@ -5,14 +5,17 @@ from django.core.management import call_command
 from hosavtal.beat import beat_schedule
 from hosavtal.celery import app
 from reminders.models import Preference, ReminderSettings
-from reminders.tasks import MAX_RETRIES, send_message, sweep
+from reminders.tasks import sweep
 
 
 def test_the_sweep_is_in_the_one_beat_schedule_and_tasks_are_registered():
     entry = beat_schedule()["reminders-sweep"]
     assert entry["task"] == sweep.name == "reminders.tasks.sweep"
-    assert send_message.name in app.tasks and sweep.name in app.tasks
-    assert send_message.max_retries == MAX_RETRIES
+    assert sweep.name in app.tasks
+    # The digests go through the outbox: its sender and its recovery job (every minute).
+    assert "core.tasks.outbox_send" in app.tasks
+    assert beat_schedule()["core-outbox-recover"]["task"] == "core.tasks.outbox_recover"
+    assert not app.conf.worker_cancel_long_running_tasks_on_connection_loss
     # Late acknowledgement: a task on a worker that dies is run again (the claim makes it safe).
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
     assert app.conf.task_time_limit and app.conf.worker_prefetch_multiplier == 1

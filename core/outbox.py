@@ -1,0 +1,583 @@
+"""The outbox: the one way the portal sends e-mail.
+
+API (call from a service, INSIDE the transaction of the change that causes the mail)::
+
+    outbox_enqueue(*, key, to, subject, template, context, attachments=(), reply_to=None,
+                   kind, related=None) -> OutboxMessage | None
+
+renders ``<template>.txt`` and ``<template>.html`` at once and stores the message as an
+``OutboxMessage`` row. ``key`` is a stable string naming the fact that causes the mail
+(``conferences:registration:12:bekraftad:3``); a second call with a key already stored writes
+nothing and returns None. ``related`` (a model instance) lets a feature show its dispatch log:
+``outbox_for(obj)``. ``outbox_enqueue_many`` does the same for many messages in few queries.
+
+After commit the sender task is asked to send the new rows; if the broker is down that is only
+logged — the beat job ``core.tasks.outbox_recover`` sends every row still pending. Sending
+(``outbox_send``): the rows are claimed in ONE UPDATE with a token, sent over ONE SMTP
+connection, and EACH row is marked sent by its own UPDATE right after the server accepted it.
+Transient refusals (4xx, a broken connection, a timeout) are tried again later with backoff, up
+to OUTBOX_MAX_ATTEMPTS; permanent ones (5xx) are marked failed with the server's answer.
+
+The one window left: the server accepted a message and the process died before the UPDATE that
+records it. That row stays claimed, and when its claim goes stale it is sent again. The README
+gives the measured size of that window.
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import logging
+import smtplib
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+S = OutboxMessage.State
+
+__all__ = [
+    "OutboxMessage",
+    "outbox_enqueue",
+    "outbox_enqueue_many",
+    "outbox_for",
+    "outbox_listen",
+    "is_receipt",
+    "outbox_latest_for",
+    "outbox_send",
+    "outbox_recover",
+    "render_message",
+    "single_line",
+]
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=_setting("OUTBOX_CLAIM_STALE_SECONDS", 300))
+
+
+def single_line(value: str) -> str:
+    """A header value on one line (a line break in a subject would break the message)."""
+    return " ".join(str(value).split())
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """What ``outbox_enqueue_many`` takes: the same fields as ``outbox_enqueue``."""
+
+    key: str
+    to: list[str]
+    subject: str
+    template: str
+    context: dict
+    kind: str
+    attachments: Iterable[tuple[str, bytes, str]] = ()
+    reply_to: list[str] | None = None
+    related: object = None
+
+
+def render_message(template: str, context: dict) -> tuple[str, str]:
+    """The plain text and HTML of ``<template>.txt`` / ``<template>.html``; every template
+    gets ``site_url`` (the one base address of every link) and ``portal_name``."""
+    context = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **context}
+    return render_to_string(f"{template}.txt", context), render_to_string(
+        f"{template}.html", context
+    )
+
+
+def _row(draft: Draft, now: dt.datetime, types: dict) -> OutboxMessage:
+    text, html = render_message(draft.template, draft.context)
+    related_type = related_id = None
+    if draft.related is not None:
+        model = type(draft.related)
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        related_type, related_id = types[model], draft.related.pk
+    return OutboxMessage(
+        key=draft.key,
+        kind=draft.kind,
+        to=[address.strip() for address in draft.to if address and address.strip()],
+        reply_to=list(draft.reply_to or []),
+        subject=single_line(draft.subject)[:500],
+        text=text,
+        html=html,
+        attachments=[
+            {
+                "filename": filename,
+                "content": base64.b64encode(content).decode("ascii"),
+                "mimetype": mimetype,
+            }
+            for filename, content, mimetype in draft.attachments
+        ],
+        next_attempt_at=now,
+        related_type=related_type,
+        related_id=related_id,
+    )
+
+
+def outbox_enqueue(
+    *,
+    key: str,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    attachments: Iterable[tuple[str, bytes, str]] = (),
+    reply_to: list[str] | None = None,
+    kind: str,
+    related=None,
+) -> OutboxMessage | None:
+    """Store one rendered message; None (and nothing written) if ``key`` is already stored."""
+    draft = Draft(key, to, subject, template, context, kind, attachments, reply_to, related)
+    created = outbox_enqueue_many([draft])
+    return created[0] if created else None
+
+
+def outbox_enqueue_many(drafts: Iterable[Draft], *, chunk: int = 500) -> list[OutboxMessage]:
+    """Store many rendered messages in few queries; keys already stored are skipped."""
+    drafts = [d for d in drafts if any(a and a.strip() for a in d.to)]
+    if not drafts:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("outbox_enqueue must run inside the transaction of the change.")
+    now, types, created = timezone.now(), {}, []
+    for start in range(0, len(drafts), chunk):
+        part = drafts[start : start + chunk]
+        keys = {d.key for d in part}
+        known = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+        rows, seen = [], set(known)
+        for draft in part:
+            if draft.key not in seen:
+                seen.add(draft.key)
+                rows.append(_row(draft, now, types))
+        if not rows:
+            continue
+        # A concurrent transaction may store the same key meanwhile: the unique constraint
+        # decides, inside a savepoint so the caller's transaction goes on.
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.bulk_create(rows)
+        except DatabaseError:
+            rows = _insert_one_by_one(rows)
+        created.extend(rows)
+    if created:
+        _send_after_commit([row.pk for row in created])
+    return created
+
+
+def _insert_one_by_one(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    stored = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+            stored.append(row)
+        except DatabaseError:
+            logger.info("E-brevet %s finns redan i utkorgen.", row.key)
+    return stored
+
+
+def _send_after_commit(ids: list[int]) -> None:
+    transaction.on_commit(lambda: _kick_sender(ids), robust=True)
+
+
+def _kick_sender(ids: list[int]) -> None:
+    """Ask a worker to send what a transaction stored. If the broker cannot take it, the
+    request still succeeds: the rows are pending, and the beat job sends them."""
+    from core.tasks import outbox_send_task
+
+    batch = _setting("OUTBOX_BATCH_SIZE", 200)
+    try:
+        for start in range(0, len(ids), batch):
+            outbox_send_task.apply_async((ids[start : start + batch],), retry=False)
+    except Exception:  # any broker failure: the recovery job picks the rows up
+        logger.warning(
+            "Utkorgen kunde inte be en arbetare skicka %s e-brev (meddelandekön svarar inte); "
+            "återhämtningsjobbet skickar dem.",
+            len(ids),
+            exc_info=True,
+        )
+
+
+# --- Listeners ------------------------------------------------------------------------------
+#
+# A feature that keeps its own dispatch log (an invitation's recipients, the reminder digests)
+# registers a listener for its ``kind``. ``on_result`` runs in the SAME transaction as the
+# outbox row's own UPDATE, so the feature's log can never disagree with the outbox;
+# ``after_batch`` runs once per sender batch (e.g. to close a finished invitation).
+
+
+@dataclass
+class Listener:
+    on_result: object  # (related_ids: list[int], state: str, answer: str, at: datetime) -> None
+    after_batch: object = None  # (related_ids: list[int]) -> None
+
+
+_listeners: dict[str, Listener] = {}
+
+
+_receipt_tables: dict[str, str] = {}
+
+
+def outbox_listen(kind: str, on_result, after_batch=None, *, tables: dict | None = None) -> None:
+    """Keep a feature's dispatch log in step with the outbox rows of ``kind``. ``tables``
+    maps each table ``on_result`` updates to a text only its UPDATE contains (a column name),
+    so measurements can tell receipts apart from the feature's other writes."""
+    _listeners[kind] = Listener(on_result, after_batch)
+    _receipt_tables.update(tables or {})
+
+
+def is_receipt(sql: str) -> bool:
+    """Whether a statement is part of a delivery receipt: the UPDATEs that record one message
+    right after the SMTP server answered (one short transaction per message, by design)."""
+    if sql.startswith('UPDATE "core_outboxmessage" SET "state"') and '"last_answer"' in sql:
+        return True
+    return any(
+        sql.startswith(f'UPDATE "{table}" SET') and marker in sql
+        for table, marker in _receipt_tables.items()
+    )
+
+
+def _notify(row: OutboxMessage, state: str, answer: str, at: dt.datetime) -> None:
+    listener = _listeners.get(row.kind)
+    if listener is not None and row.related_id is not None:
+        listener.on_result([row.related_id], state, answer, at)
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def outbox_for(obj) -> list[OutboxMessage]:
+    """The dispatch log of one object, newest first."""
+    return list(
+        OutboxMessage.objects.filter(
+            related_type=ContentType.objects.get_for_model(type(obj)), related_id=obj.pk
+        )
+        .defer("text", "html", "attachments")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def outbox_latest_for(model, ids: Iterable[int]) -> dict[int, OutboxMessage]:
+    """The newest outbox row per object of ``model`` among ``ids`` (one query)."""
+    found: dict[int, OutboxMessage] = {}
+    rows = (
+        OutboxMessage.objects.filter(
+            related_type=ContentType.objects.get_for_model(model), related_id__in=list(ids)
+        )
+        .defer("text", "html", "attachments")
+        .order_by("related_id", "-created_at", "-pk")
+    )
+    for row in rows:
+        found.setdefault(row.related_id, row)
+    return found
+
+
+# --- Sending --------------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    claimed: int = 0
+    sent: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    next_retry_in: float | None = None  # seconds until the earliest retry, if any
+
+
+def _claimable(now: dt.datetime) -> Q:
+    """Due and pending, or held by a sender that has shown no sign of life for too long (its
+    worker died: a live sender renews its claim, so it never looks stale)."""
+    return Q(state=S.PENDING, next_attempt_at__lte=now) | Q(
+        state=S.SENDING, claimed_at__lt=now - stale_after()
+    )
+
+
+def _claim(ids: list[int] | None, token: uuid.UUID, now: dt.datetime, limit: int) -> int:
+    """ONE UPDATE: the rows nobody else holds become ours."""
+    rows = OutboxMessage.objects.filter(_claimable(now))
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    else:
+        due = OutboxMessage.objects.filter(_claimable(now)).order_by("next_attempt_at", "pk")
+        rows = rows.filter(pk__in=list(due.values_list("pk", flat=True)[:limit]))
+    return rows.update(state=S.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1)
+
+
+def email_for(row: OutboxMessage, connection_=None) -> EmailMultiAlternatives:
+    """The e-mail of a stored row. Its Message-ID comes from the key, so a receiving system
+    can tell a repeat (the one window above) from a new message."""
+    digest = hashlib.sha256(row.key.encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "hosportalen"
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.text,
+        to=row.to,
+        reply_to=row.reply_to or None,
+        connection=connection_,
+        headers={"Message-ID": f"<{digest}.{row.pk}@{domain}>"},
+    )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
+    for item in row.attachments:
+        message.attach(item["filename"], base64.b64decode(item["content"]), item["mimetype"])
+    return message
+
+
+def _text(reply) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def describe_error(error: BaseException) -> tuple[str, bool]:
+    """The server's answer for the log, and whether trying again later may help (4xx, a
+    broken connection, a timeout) rather than not (5xx, a bad address, a bug)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        text = "; ".join(f"{code} {_text(reply)}" for code, reply in answers)
+        transient = bool(answers) and all(400 <= code < 500 for code, _reply in answers)
+        return f"{type(error).__name__}: {text}", transient
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
+        return text, 400 <= error.smtp_code < 500
+    transient = isinstance(error, (OSError, smtplib.SMTPServerDisconnected, TimeoutError))
+    return f"{type(error).__name__}: {error}", transient
+
+
+def _keeps_connection(error: BaseException) -> bool:
+    """After a refusal the SMTP session is reset and usable; after anything else it may not
+    be, so the next message gets a fresh connection."""
+    return isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException))
+
+
+def _close_quietly(conn) -> None:
+    try:
+        conn.close()
+    except Exception:  # closing a broken connection may fail; nothing to save
+        logger.debug("SMTP-anslutningen kunde inte stängas snyggt", exc_info=True)
+
+
+def _write(update) -> int:
+    """Run one recording UPDATE, reconnecting if the database connection was dropped: the
+    server has accepted the message, so giving up here would send it again later."""
+    tries = _setting("OUTBOX_RECORD_TRIES", 20)
+    for attempt in range(tries):
+        try:
+            return update()
+        except DatabaseError:
+            if attempt == tries - 1 or connection.in_atomic_block:
+                raise
+            logger.warning("Databasen svarade inte när ett skickat e-brev skulle noteras; igen.")
+            connection.close()
+            time.sleep(min(0.1 * 2**attempt, 2.0))
+    return 0
+
+
+class _Claim:
+    """The rows one sender holds, and the statements that record what happened to them."""
+
+    def __init__(self, token: uuid.UUID, now: dt.datetime):
+        self.token, self.renewed_at, self.lost = token, now, False
+
+    def ours(self):
+        return OutboxMessage.objects.filter(claim=self.token, state=S.SENDING)
+
+    def sent(self, row: OutboxMessage, answer: str) -> None:
+        """ONE UPDATE for one message, right after the server accepted it."""
+        now = timezone.now()
+        done = _write(lambda: self._record(row, now, state=S.SENT, sent_at=now, last_answer=answer))
+        if not done:
+            self._lose(row.pk)
+        elif now - self.renewed_at > stale_after() / 5:
+            _write(lambda: self.ours().update(claimed_at=now))
+            self.renewed_at = now
+
+    def refused(self, row: OutboxMessage, text: str, transient: bool, result: SendResult) -> None:
+        limit = _setting("OUTBOX_MAX_ATTEMPTS", 5)
+        now = timezone.now()
+        if transient and row.attempts < limit:
+            delay = _setting("OUTBOX_RETRY_BASE_SECONDS", 60) * 2 ** (row.attempts - 1)
+            fields = {"state": S.PENDING, "next_attempt_at": now + dt.timedelta(seconds=delay)}
+            result.retry.append(row.pk)
+            result.next_retry_in = min(result.next_retry_in or delay, delay)
+            logger.warning("E-brev %s skickas igen om %s s: %s", row.pk, delay, text)
+        else:
+            fields = {"state": S.FAILED}
+            result.failed.append(row.pk)
+            logger.error("E-brev %s (%s) kunde inte skickas: %s", row.pk, row.kind, text)
+        fields.update(claim=None, claimed_at=None, last_answer=text)
+        _write(lambda: self._record(row, now, **fields))
+
+    def _record(self, row: OutboxMessage, now: dt.datetime, **fields) -> int:
+        """ONE UPDATE of the row (plus the feature's own log in the same transaction)."""
+        fields["last_answer"] = fields["last_answer"][:1000]
+        if row.kind not in _listeners:
+            return self.ours().filter(pk=row.pk).update(**fields)
+        # No savepoint inside an outer transaction: these statements are the receipt.
+        with transaction.atomic(savepoint=False):
+            done = self.ours().filter(pk=row.pk).update(**fields)
+            if done:
+                _notify(row, fields["state"], fields["last_answer"], now)
+            return done
+
+    def _lose(self, pk: int) -> None:
+        # Our claim went stale and another sender took the rows over: stop, never race it.
+        logger.error("Utskicksomgång %s har tappat e-brev %s; avbryter.", self.token, pk)
+        self.lost = True
+
+
+def outbox_send(ids: list[int] | None = None, *, limit: int | None = None) -> SendResult:
+    """Send the given rows (or, without ids, up to ``limit`` due rows) that this call can
+    claim. Safe to run twice, at once on two workers, or after a worker died."""
+    limit = limit or _setting("OUTBOX_BATCH_SIZE", 200)
+    now, token, result = timezone.now(), uuid.uuid4(), SendResult()
+    result.claimed = _claim(ids, token, now, limit)
+    if not result.claimed:
+        return result
+    claim = _Claim(token, now)
+    rows = list(claim.ours().order_by("pk"))
+    _send_over_one_connection(rows, claim, result)
+    _after_batch(rows)
+    return result
+
+
+def _after_batch(rows: list[OutboxMessage]) -> None:
+    by_kind: dict[str, list[int]] = {}
+    for row in rows:
+        if row.related_id is not None:
+            by_kind.setdefault(row.kind, []).append(row.related_id)
+    for kind, related_ids in by_kind.items():
+        listener = _listeners.get(kind)
+        if listener is not None and listener.after_batch is not None:
+            listener.after_batch(related_ids)
+
+
+def _send_over_one_connection(rows: list[OutboxMessage], claim: _Claim, result) -> None:
+    conn = get_connection(fail_silently=False)
+    is_open = False
+    for index, row in enumerate(rows):
+        if claim.lost:
+            break
+        try:
+            if not is_open:
+                conn.open()
+                is_open = True
+        except Exception as error:  # noqa: BLE001 - no server: every row left gets the reason
+            text, transient = describe_error(error)
+            for left in rows[index:]:
+                claim.refused(left, text, transient, result)
+            break
+        try:
+            answer = _send_one(conn, row)
+        except Exception as error:  # noqa: BLE001 - logged on the row; retried or shown
+            text, transient = describe_error(error)
+            claim.refused(row, text, transient, result)
+            if not _keeps_connection(error):
+                _close_quietly(conn)
+                is_open = False
+            continue
+        claim.sent(row, answer)
+        result.sent.append(row.pk)
+    if is_open:
+        _close_quietly(conn)
+
+
+def _send_one(conn, row: OutboxMessage) -> str:
+    if not row.to:
+        raise smtplib.SMTPRecipientsRefused({"": (550, b"ingen mottagaradress")})
+    replies = _listen_for_data_reply(conn)
+    conn.send_messages([email_for(row, conn)])
+    if replies:
+        code, text = replies[-1]
+        return f"{code} {_text(text)}"
+    return "250 OK"
+
+
+def _listen_for_data_reply(conn) -> list:
+    """The server's answer to DATA for each message (smtplib does not keep it)."""
+    smtp = getattr(conn, "connection", None)
+    if smtp is None or not hasattr(smtp, "data"):
+        return []
+    replies = getattr(smtp, "_outbox_replies", None)
+    if replies is None:
+        replies = smtp._outbox_replies = []
+        original = smtp.data
+
+        def data(msg):
+            reply = original(msg)
+            replies.append(reply)
+            return reply
+
+        smtp.data = data
+    return replies
+
+
+def outbox_recover(*, now: dt.datetime | None = None) -> list[list[int]]:
+    """The ids a beat tick should send: pending rows that are due (their trigger was lost,
+    or a retry is due) and rows held by a sender whose claim went stale. In batches."""
+    now = now or timezone.now()
+    ids = list(
+        OutboxMessage.objects.filter(_claimable(now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:10000]
+    )
+    size = _setting("OUTBOX_BATCH_SIZE", 200)
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
+    """Send a failed message again (from a dispatch log)."""
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(pk=message.pk, state=S.FAILED).update(
+            state=S.PENDING, next_attempt_at=timezone.now(), attempts=0
+        )
+        if updated:
+            _send_after_commit([message.pk])
+    message.refresh_from_db()
+    return message
+
+
+def outbox_retry_for(model, ids: Iterable[int]) -> int:
+    """Send again the failed messages of these objects of ``model`` (one UPDATE, then one
+    trigger after commit). Runs inside the caller's transaction."""
+    rows = OutboxMessage.objects.filter(
+        related_type=ContentType.objects.get_for_model(model),
+        related_id__in=list(ids),
+        state=S.FAILED,
+    )
+    pks = list(rows.values_list("pk", flat=True))
+    if pks:
+        OutboxMessage.objects.filter(pk__in=pks, state=S.FAILED).update(
+            state=S.PENDING, next_attempt_at=timezone.now(), attempts=0
+        )
+        _send_after_commit(pks)
+    return len(pks)
+
+
+def outbox_without(model, queryset):
+    """``queryset`` (of ``model``) narrowed to the objects that have no outbox row yet."""
+    from django.db.models import Exists, OuterRef
+
+    return queryset.exclude(
+        Exists(
+            OutboxMessage.objects.filter(
+                related_type=ContentType.objects.get_for_model(model), related_id=OuterRef("pk")
+            )
+        )
+    )
