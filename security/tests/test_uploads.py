@@ -6,14 +6,19 @@ as the actors who may write, and every ``multipart/form-data`` form's action is 
 new upload form without an entry in UPLOADS fails ``test_every_upload_form_is_covered``.
 """
 
+import functools
 import re
+import time
 from dataclasses import dataclass
 from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import resolve
 
+from core.testing.hostile_files import hostile_set
+from implementation.bulk import TEMPLATE_HEADERS
 from security.tests.test_url_sweep import ACCESS, GROUP_A, database_state
 from security.tests.urls_for import url_for
 from security.tests.world import PDF
@@ -41,6 +46,21 @@ class Upload:
 
 
 UPLOADS = {
+    # An IdP's SAML metadata (accounts): XML only, checked as metadata before it is kept.
+    "accounts:idp_create": Upload(
+        "forvaltare",
+        "metadata_file",
+        ".xml",
+        2 * MB,
+        {
+            "name": "IdP",
+            "slug": "idp",
+            "attr_organisation": "o",
+            "attr_email": "mail",
+            "attr_given_name": "givenName",
+            "attr_surname": "sn",
+        },
+    ),
     "agreements:document_create": Upload("forvaltare", "file", ".pdf", 10 * MB, {"title": "T"}),
     # The conference page's forms answer with a redirect and show their errors as messages.
     "conferences:document_add": Upload(
@@ -55,6 +75,11 @@ UPLOADS = {
     "implementation:bulk_upload": Upload(
         "own", "file", ".xlsx", 5 * MB, type_message="Filen måste vara en Excel-fil"
     ),
+    # Escalation attachments (PDF, DOCX, XLSX) also have their text read and checked for
+    # personnummer, so the sweep's bare PDF would be refused as unreadable: good files of all
+    # three kinds are tested in escalation/tests/test_attachments.py.
+    "escalation:attach": Upload("own", "file", ".docx", 10 * MB),
+    "escalation:comment": Upload("own", "file", ".docx", 10 * MB, {"text": "Kommentar"}),
 }
 SIZE_MESSAGE = "Filen är för stor"
 FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
@@ -114,3 +139,85 @@ def test_upload_accepts_a_good_file(name, world, clients, db):
     assert response.status_code == 200
     assert "Filtypen stöds inte" not in response.content.decode()
     assert database_state() != database, "den goda filen sparades inte"
+
+
+# --- hostile spreadsheets ------------------------------------------------------------------
+# Forms that read the table they receive (core.tabular), with the header of what they read.
+TABLE_HEADERS = {
+    "conferences:invitation_import": ["e-post", "namn", "organisation"],
+    "implementation:bulk_upload": TEMPLATE_HEADERS,
+}
+SWEDISH_REFUSALS = (
+    "Filtypen stöds inte",
+    "Excel-fil",
+    "för många delar",
+    "packas upp till",
+    "gick inte att läsa",
+    "för mycket innehåll",
+    "kolumner",
+    "tecken",
+)
+
+
+@functools.cache
+def _hostile(header: tuple[str, ...]):
+    return hostile_set(list(header))
+
+
+def file_rows() -> tuple:
+    """The number of rows of every model that holds an uploaded file."""
+    from django.apps import apps
+    from django.db import models
+
+    return tuple(
+        model._default_manager.count()
+        for model in apps.get_models()
+        if any(isinstance(f, models.FileField) for f in model._meta.concrete_fields)
+    )
+
+
+@pytest.mark.parametrize("name", sorted(UPLOADS))
+def test_upload_answers_hostile_spreadsheets_fast(name, world, clients):
+    """The hostile set (claimed dimensions, a zip of 50 000 entries, zip bombs, a million
+    shared strings, rows of 16 384 real cells, wrong types under the right name, CSV with
+    endless lines and columns) against every upload form, named as a spreadsheet: each answer
+    comes in under two seconds, with a Swedish message. A form that reads tables refuses
+    every file and writes nothing; a form that stores files unread refuses the zips built
+    to exhaust a reader and every wrong type, and may keep a small valid workbook."""
+    spec = UPLOADS[name]
+    table = name in TABLE_HEADERS
+    cases = _hostile(tuple(TABLE_HEADERS.get(name, ["e-post", "namn"])))
+    url = url_for(name, world.obj)
+    before, files_before = database_state(), file_rows()
+    for case in cases:
+        upload = SimpleUploadedFile("fientlig" + case.extension, case.data)
+        savepoint = transaction.savepoint()
+        started = time.perf_counter()
+        response = clients[spec.actor].post(url, spec.fields(upload), follow=True)
+        seconds = time.perf_counter() - started
+        page = response.content.decode()
+        changed, stored = database_state() != before, file_rows() != files_before
+        transaction.savepoint_rollback(savepoint)
+        assert response.status_code in {200, 400}, (name, case.name, response.status_code)
+        assert seconds < 2.0, f"{name} {case.name}: {seconds:.2f} s"
+        if table:
+            # A file read at its real size (far-row) fails the form's own row checks.
+            expected = case.message or "Rad "
+            assert expected in page or spec.type_message in page, (name, case.name)
+            assert not changed, f"{name} {case.name}: ändrade databasen"
+        elif not stored:
+            assert any(text in page for text in SWEDISH_REFUSALS), (name, case.name)
+        else:
+            assert case.name in VALID_WORKBOOKS, f"{name} {case.name}: sparades"
+    assert database_state() == before
+
+
+# Files that hurt only a reader: a form that stores files without reading them may keep them
+# (a small valid workbook; a zip whose stated sizes are small, which nothing here unpacks).
+VALID_WORKBOOKS = {
+    "claimed-dimensions",
+    "far-row",
+    "huge-shared-strings",
+    "wide-real-rows",
+    "lying-zip-bomb",
+}
