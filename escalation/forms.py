@@ -12,7 +12,7 @@ from agreements.models import Agreement, Delregion, Party
 from core import fragments
 from core.roles import Role
 from core.widgets import PlainSelect
-from escalation.models import Case, HandlerRule, LadderStep
+from escalation.models import Case, Category, HandlerRule, LadderStep
 from escalation.selectors import CaseFilters
 from escalation.validators import validate_no_personal_number
 from implementation.models import Unit
@@ -58,6 +58,7 @@ class CaseOpenForm(forms.ModelForm):
             "title",
             "description",
             "agreement",
+            "category",
             "reporting_party",
             "reporting_unit",
             "receiving_party",
@@ -72,6 +73,11 @@ class CaseOpenForm(forms.ModelForm):
                 "Markera om felet beror på rutiner eller system, inte ett enskilt misstag."
             ),
             "diarienummer": _("Om ärendet är registrerat hos någon av parterna."),
+            "category": _("Den del av avtalets ansvarsfördelning som ärendet gäller."),
+            "receiving_party": _(
+                "Ett ärende gäller alltid VGR och en kommun. Väljer du ingen mottagande enhet "
+                "går ärendet till partens ärendeansvariga."
+            ),
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -81,6 +87,11 @@ class CaseOpenForm(forms.ModelForm):
             generation=Agreement.Generation.NEW
         ).order_by("order")
         self.fields["receiving_party"].queryset = parties
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].required = True
+        self.fields["category"].error_messages["required"] = _(
+            "Välj vilket ansvarsområde det gäller."
+        )
         units = Unit.objects.select_related("party").filter(party__in=parties)
         units = units.order_by("party__name", "name")
         for name in ("reporting_unit", "receiving_unit"):
@@ -88,8 +99,17 @@ class CaseOpenForm(forms.ModelForm):
                 queryset=units,
                 required=False,
                 label=self.fields[name].label,
+                empty_label=_("Ingen särskild enhet"),
                 help_text=_("Frivilligt. Enhetens implementeringsansvariga hanterar steg 1."),
             )
+        self.fields["agreement"].empty_label = _("Välj överenskommelse")
+        self.fields["category"].empty_label = _("Välj ansvarsområde")
+        self.fields["receiving_party"].empty_label = _("Välj part")
+        self.fields["reporting_party"].empty_label = _("Välj part")
+        self.fields["agreement"].error_messages["required"] = _("Välj överenskommelse.")
+        self.fields["receiving_party"].error_messages["required"] = _("Välj mottagande part.")
+        self.fields["title"].error_messages["required"] = _("Skriv en rubrik.")
+        self.fields["description"].error_messages["required"] = _("Beskriv vad som har hänt.")
         from escalation.permissions import may_report_for_any_party
 
         if may_report_for_any_party(user):
@@ -109,6 +129,17 @@ class CaseOpenForm(forms.ModelForm):
         rep, rec = data.get("reporting_party"), data.get("receiving_party")
         if rep and rec and rep == rec:
             self.add_error("receiving_party", _("Välj en annan part än den anmälande."))
+        elif rep and rec:
+            from escalation.services import parties_may_meet
+
+            if not parties_may_meet(rep, rec):
+                self.add_error(
+                    "receiving_party",
+                    _(
+                        "Ett ärende i eskaleringstrappan gäller VGR och en kommun. Välj VGR "
+                        "eller en kommun som mottagande part, så att det blir en av varje."
+                    ),
+                )
         for unit_field, party in (("reporting_unit", rep), ("receiving_unit", rec)):
             unit = data.get(unit_field)
             if unit and party and unit.party_id != party.pk:
@@ -151,7 +182,17 @@ class ActionFormMixin:
                 widget.attrs["class"] = "textinput form-control"
 
 
-class TextActionForm(ActionFormMixin, forms.Form):
+class ActionForm(ActionFormMixin, forms.Form):
+    """An action form of the case page: ids prefixed by ``prefix_name`` (unique on the page),
+    Bootstrap's classes on the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.prefix_name}-%s")
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+
+class TextActionForm(ActionForm):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
@@ -165,14 +206,19 @@ class TextActionForm(ActionFormMixin, forms.Form):
     prefix_name = "text"
 
     def __init__(self, *args, required: bool = True, **kwargs):
-        kwargs.setdefault("auto_id", f"{self.prefix_name}-%s")  # unique ids on the case page
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = self.label
         field.help_text = self.help or DEIDENTIFY
         field.required = required
         field.error_messages["required"] = self.required_message
-        self._style_widgets()
+
+
+# ATTACHMENT_MAX_BYTES is 10 MB (escalation.models); the text says so.
+ATTACHMENT_HELP = _(
+    "PDF, Word (DOCX) eller Excel (XLSX), högst 10 MB. Filen kontrolleras: den får inte "
+    "innehålla personnummer eller samordningsnummer."
+)
 
 
 class CommentForm(TextActionForm):
@@ -180,6 +226,95 @@ class CommentForm(TextActionForm):
     label = _("Kommentar")
     required_message = _("Skriv en kommentar.")
     submit = _("Lägg till kommentaren")
+    file = forms.FileField(
+        label=_("Bilaga (frivilligt)"), required=False, help_text=ATTACHMENT_HELP
+    )
+
+
+class AttachForm(ActionForm):
+    submit = _("Bifoga filen")
+    prefix_name = "bilaga"
+    file = forms.FileField(
+        label=_("Fil"),
+        help_text=ATTACHMENT_HELP,
+        error_messages={"required": _("Välj en fil att bifoga.")},
+    )
+
+
+class ProposeForm(ActionForm):
+    submit = _("Skicka förslaget till den andra parten")
+    prefix_name = "foresla"
+    outcome = forms.CharField(
+        label=_("Föreslagen lösning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        validators=[validate_no_personal_number],
+        error_messages={"required": _("Beskriv den lösning du föreslår.")},
+        help_text=_("Den andra parten bekräftar eller avvisar förslaget. ") + DEIDENTIFY,
+    )
+
+
+class AnswerForm(ActionForm):
+    submit = _("Skicka svaret")
+    prefix_name = "svara"
+    answer = forms.ChoiceField(
+        label=_("Ditt svar"),
+        choices=[
+            ("ja", _("Vi bekräftar lösningen – ärendet blir löst")),
+            ("nej", _("Vi godtar inte förslaget – ärendet fortsätter")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj om ni bekräftar eller avvisar förslaget.")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar (krävs om ni avvisar förslaget)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+        validators=[validate_no_personal_number],
+        help_text=DEIDENTIFY,
+    )
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].widget.attrs["class"] = "form-check-input"
+
+
+class DecideForm(ActionForm):
+    submit = _("Registrera beslutet")
+    prefix_name = "beslut"
+    outcome = forms.CharField(
+        label=_("Vad beslutades"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        validators=[validate_no_personal_number],
+        error_messages={"required": _("Beskriv vad organet beslutade.")},
+        help_text=DEIDENTIFY,
+    )
+    decision = forms.CharField(
+        label=_("Beslutsreferens (frivilligt)"),
+        max_length=5000,
+        required=False,
+        validators=[validate_no_personal_number],
+        help_text=_("Till exempel protokollets paragraf."),
+    )
+
+
+class PauseForm(TextActionForm):
+    prefix_name = "vila"
+    label = _("Skäl")
+    help = _(
+        "Till exempel att ärendet väntar på ett organs möte. Tidsgränsen står still så länge "
+        "ärendet är vilande och flyttas fram med lika många arbetsdagar när det startas igen."
+    )
+    required_message = _("Ange varför ärendet blir vilande, t.ex. att det väntar på ett möte.")
+    submit = _("Sätt ärendet som vilande")
+
+
+class ResumeForm(ActionForm):
+    submit = _("Starta klockan igen")
+    prefix_name = "starta"
 
 
 class EscalateForm(TextActionForm):
@@ -200,47 +335,27 @@ class ReopenForm(TextActionForm):
 class CloseForm(TextActionForm):
     prefix_name = "avsluta"
     label = _("Skäl (krävs om ärendet inte är löst)")
+    help = _("Ärendet stängs för gott och kan inte återupptas.")
     required_message = _("Ange varför ärendet avslutas utan att ha lösts.")
     submit = _("Avsluta ärendet")
 
 
-class ResolveForm(ActionFormMixin, forms.Form):
-    submit = _("Markera som löst")
-    prefix_name = "los"
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "los-%s")
-        super().__init__(*args, **kwargs)
-        self._style_widgets()
-
-    outcome = forms.CharField(
-        label=_("Utfall"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        validators=[validate_no_personal_number],
-        error_messages={"required": _("Beskriv utfallet innan ärendet markeras som löst.")},
-        help_text=DEIDENTIFY,
-    )
-    decision = forms.CharField(
-        label=_("Beslut (frivilligt)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-        required=False,
-        validators=[validate_no_personal_number],
-        help_text=_("Det beslut som fattades, om något, t.ex. av styrgruppen eller SRO."),
-    )
-
-
-class DetailsForm(ActionFormMixin, forms.Form):
+class DetailsForm(ActionForm):
     submit = _("Spara uppgifterna")
     prefix_name = "uppgifter"
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "uppgifter-%s")
-        super().__init__(*args, **kwargs)
-        self._style_widgets()
-
-    diarienummer = forms.CharField(label=_("Diarienummer"), max_length=60, required=False)
+    diarienummer = forms.CharField(
+        label=_("Diarienummer"),
+        max_length=60,
+        required=False,
+        validators=[validate_no_personal_number],
+    )
+    category = forms.ModelChoiceField(
+        label=_("Ansvarsområde"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Inget valt"),
+    )
     is_systemic = forms.BooleanField(label=_("Systemfel"), required=False)
 
 
@@ -259,6 +374,7 @@ def _options() -> dict[str, list[tuple[int, str]]]:
         ),
         "delregion": list(Delregion.objects.order_by("order", "name").values_list("pk", "name")),
         "step": [(pk, f"{order}. {name}") for pk, order, name in steps],
+        "category": list(Category.objects.order_by("order", "name").values_list("pk", "name")),
     }
 
 
@@ -283,6 +399,12 @@ class CaseFilterForm(forms.Form):
         queryset=LadderStep.objects.order_by("order"),
         widget=PlainSelect,
     )
+    category = forms.ModelChoiceField(
+        label=_("Ansvarsområde"),
+        required=False,
+        queryset=Category.objects.order_by("order", "name"),
+        widget=PlainSelect,
+    )
     active = forms.BooleanField(label=_("Bara pågående"), required=False)
     overdue = forms.BooleanField(label=_("Bara försenade"), required=False)
     mine = forms.BooleanField(label=_("Bara de jag hanterar"), required=False)
@@ -301,13 +423,13 @@ class CaseFilterForm(forms.Form):
         self.fields["party"].queryset = (
             Party.objects.agreement_parties().order_by("kind", "name").only("pk", "name")
         )
-        for name in ("agreement", "party", "delregion", "step"):
+        for name in ("agreement", "party", "delregion", "step", "category"):
             self.fields[name].empty_label = _("Alla")
         # The options as (id, name) rows, read once per data version (core.fragments): both
         # list pages draw this form every time, and every change of these rows is audited. A
         # chosen id is still checked against the field's queryset when the form is cleaned.
         options = functools.cache(lambda: fragments.cached("case-filter-options", (), _options))
-        for name in ("agreement", "party", "delregion", "step"):
+        for name in ("agreement", "party", "delregion", "step", "category"):
             self.fields[name].choices = lambda name=name: everything + options()[name]
         for field in self.fields.values():
             checkbox = isinstance(field.widget, forms.CheckboxInput)
@@ -327,6 +449,7 @@ class CaseFilterForm(forms.Form):
             overdue=data["overdue"],
             active_only=data["active"],
             handled_by_me=data["mine"],
+            category=data["category"].pk if data["category"] else None,
         )
 
 
@@ -355,6 +478,7 @@ class LadderStepForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["body"].empty_label = _("Inget gemensamt organ")
         self.fields["time_limit"].min_value = None  # our own Swedish message, not the browser's
         self.fields["time_limit"].widget.attrs.pop("min", None)
         self.helper = _helper(_("Spara steget"))
@@ -379,6 +503,67 @@ class HandlerRuleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "–")] + list(Role.choices)
+        self.fields["role"].choices = [("", _("Ingen roll"))] + list(Role.choices)
         self.fields["user"].queryset = User.objects.filter(is_active=True).select_related("party")
+        self.fields["user"].empty_label = _("Ingen användare")
         self.helper = _helper(_("Lägg till regeln"))
+
+
+class ContactForm(forms.Form):
+    """Appoint a party's ärendeansvarig (the förvaltare's page)."""
+
+    party = forms.ModelChoiceField(
+        label=_("Part"),
+        queryset=Party.objects.none(),
+        empty_label=_("Välj part"),
+        error_messages={"required": _("Välj part.")},
+    )
+    user = UserChoiceField(
+        label=_("Ärendeansvarig"),
+        queryset=User.objects.none(),
+        empty_label=_("Välj person"),
+        widget=PlainSelect,
+        error_messages={"required": _("Välj vem som blir ärendeansvarig.")},
+        help_text=_("Personen måste höra till den valda parten."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.agreement_parties().order_by("kind", "name")
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, party__isnull=False)
+            .select_related("party")
+            .order_by("party__name", "first_name", "last_name")
+        )
+        self.helper = _helper(_("Utse ärendeansvarig"), prefix="")
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        party, user = data.get("party"), data.get("user")
+        if party and user and user.party_id != party.pk:
+            self.add_error("user", _("Personen hör inte till den valda parten."))
+        return data
+
+
+class MailboxForm(forms.Form):
+    """A party's function address for cases (empty: removed)."""
+
+    party = forms.ModelChoiceField(
+        label=_("Part"),
+        queryset=Party.objects.none(),
+        empty_label=_("Välj part"),
+        error_messages={"required": _("Välj part.")},
+    )
+    email = forms.EmailField(
+        label=_("Funktionsadress"),
+        required=False,
+        help_text=_("Lämna tomt för att ta bort partens funktionsadress."),
+        error_messages={"invalid": _("Skriv en giltig e-postadress, t.ex. arenden@kommun.se.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.agreement_parties().order_by("kind", "name")
+        self.helper = _helper(_("Spara funktionsadressen"), prefix="")
+        self.helper.form_tag = False

@@ -12,9 +12,88 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from core.uploads import UploadValidator
 from escalation.validators import validate_no_personal_number
 
 NO_PII = [validate_no_personal_number]
+
+# Which kinds of party may stand against each other in a case: the agreement is between the
+# region and the municipalities, so a case is always VGR against a municipality. Data, so a
+# later agreement can widen it (pairs of agreements.Party.Kind values, order free).
+PARTY_PAIRS: frozenset[frozenset[str]] = frozenset({frozenset({"region", "kommun"})})
+
+ATTACHMENT_KINDS = ("pdf", "docx", "xlsx")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class Category(models.Model):
+    """A part of the agreement's division of responsibility a case is about (reference data),
+    so the dashboard and the annual follow-up can show which parts cause disputes."""
+
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    is_active = models.BooleanField(_("används"), default=True)
+
+    class Meta:
+        verbose_name = _("ansvarsområde")
+        verbose_name_plural = _("ansvarsområden")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseContact(models.Model):
+    """A party's ärendeansvarig: takes the party's side of a case when no unit of the party is
+    named (or the named unit has nobody on the step), from step 1 and at every step after."""
+
+    party = models.ForeignKey(
+        "agreements.Party",
+        verbose_name=_("part"),
+        on_delete=models.CASCADE,
+        related_name="case_contacts",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ärendeansvarig"),
+        on_delete=models.CASCADE,
+        related_name="case_contact_for",
+    )
+    appointed_at = models.DateTimeField(_("utsedd"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ärendeansvarig")
+        verbose_name_plural = _("ärendeansvariga")
+        ordering = ["party__name", "user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "user"], name="casecontact_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.party})"
+
+
+class CaseMailbox(models.Model):
+    """A party's function address for cases (e.g. a shared registry mailbox): told, with the
+    party's ärendeansvariga, whenever they take the party's side of a case."""
+
+    party = models.OneToOneField(
+        "agreements.Party",
+        verbose_name=_("part"),
+        on_delete=models.CASCADE,
+        related_name="case_mailbox",
+    )
+    email = models.EmailField(_("funktionsadress"))
+
+    class Meta:
+        verbose_name = _("funktionsadress för ärenden")
+        verbose_name_plural = _("funktionsadresser för ärenden")
+        ordering = ["party__name"]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.email}"
 
 
 class TimeUnit(models.TextChoices):
@@ -152,10 +231,14 @@ class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "oppen", _("Öppen")
         ESCALATED = "eskalerad", _("Eskalerad")
+        PAUSED = "vilande", _("Vilande")
         RESOLVED = "lost", _("Löst")
         CLOSED = "avslutad", _("Avslutad")
 
+    # The clock runs (deadlines, warnings and reminders count) only in these.
     ACTIVE = (Status.OPEN, Status.ESCALATED)
+    # Still under way: the active ones and the paused ones.
+    ONGOING = (Status.OPEN, Status.ESCALATED, Status.PAUSED)
 
     kind = models.CharField(_("typ"), max_length=20, choices=Kind)
     title = models.CharField(_("rubrik"), max_length=200, validators=NO_PII)
@@ -165,6 +248,14 @@ class Case(models.Model):
         verbose_name=_("överenskommelse"),
         on_delete=models.PROTECT,
         related_name="escalation_cases",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("ansvarsområde"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     reporting_party = models.ForeignKey(
         "agreements.Party",
@@ -262,6 +353,10 @@ class Case(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    @property
+    def is_paused(self) -> bool:
+        return self.status == self.Status.PAUSED
+
 
 class CaseStepPeriod(models.Model):
     """A case's time on one step, with the step as it was when the case entered it."""
@@ -286,6 +381,13 @@ class CaseStepPeriod(models.Model):
     warning_on = models.DateField(_("varning från"))
     deadline = models.DateField(_("tidsgräns"))
     ended_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+    paused_working_days = models.PositiveSmallIntegerField(_("vilande arbetsdagar"), default=0)
+    mailbox_emails = models.TextField(
+        _("funktionsadresser som får besked"),
+        blank=True,
+        help_text=_("De parters funktionsadresser som tar ärendet på steget, en per rad."),
+    )
+    mailboxes_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handläggare"),
@@ -344,10 +446,16 @@ class CaseEvent(models.Model):
         OPENED = "oppnat", _("Öppnat")
         COMMENT = "kommentar", _("Kommentar")
         ESCALATED = "eskalerat", _("Eskalerat")
+        # Resolved: the other side confirmed a proposal, or the step's body decided.
         RESOLVED = "lost", _("Löst")
         REOPENED = "aterupptaget", _("Återupptaget")
         CLOSED = "avslutat", _("Avslutat")
         UPDATED = "andrat", _("Uppgifter ändrade")
+        PROPOSED = "forslag", _("Lösning föreslagen")
+        REJECTED = "avvisat", _("Lösning avvisad")
+        PAUSED = "vilande", _("Satt som vilande")
+        RESUMED = "aterstartat", _("Klockan startad igen")
+        ATTACHED = "bilaga", _("Bilaga tillagd")
 
     case = models.ForeignKey(
         Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="events"
@@ -371,6 +479,165 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.get_kind_display()}"
+
+
+class ResolutionProposal(models.Model):
+    """One side proposes how the case is resolved; the other side confirms or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "vantar", _("Väntar på svar")
+        CONFIRMED = "bekraftad", _("Bekräftad")
+        REJECTED = "avvisad", _("Avvisad")
+        WITHDRAWN = "aterkallad", _("Återkallad")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    step_name = models.CharField(_("steg"), max_length=200)
+    outcome = models.TextField(_("föreslaget utfall"), validators=NO_PII)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("föreslaget av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposing_party = models.ForeignKey(
+        "agreements.Party",
+        verbose_name=_("föreslagande part"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("föreslaget"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besvarat av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answering_party = models.ForeignKey(
+        "agreements.Party",
+        verbose_name=_("svarande part"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("besvarat"), null=True, blank=True)
+    answer_comment = models.TextField(_("kommentar till svaret"), blank=True, validators=NO_PII)
+
+    class Meta:
+        verbose_name = _("lösningsförslag")
+        verbose_name_plural = _("lösningsförslag")
+        ordering = ["case", "proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="vantar"),
+                name="resolutionproposal_one_pending_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_status_display()}"
+
+
+class CasePause(models.Model):
+    """A time the case was vilande: the working-day clock stood still from ``started_on`` to
+    ``ended_on`` (exclusive); on resume the deadline moved by ``working_days``."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    period = models.ForeignKey(
+        CaseStepPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField(_("skäl"), validators=NO_PII)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("satt som vilande av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("vilande från"))
+    started_on = models.DateField(_("vilande från datum"))
+    resume_status = models.CharField(_("status före vilande"), max_length=20, choices=Case.Status)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("startad igen av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("startad igen"), null=True, blank=True)
+    ended_on = models.DateField(_("startad igen datum"), null=True, blank=True)
+    working_days = models.PositiveSmallIntegerField(_("vilande arbetsdagar"), default=0)
+
+    class Meta:
+        verbose_name = _("vilande period")
+        verbose_name_plural = _("vilande perioder")
+        ordering = ["case", "started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="casepause_one_open_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.started_on}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # The stored name is not the user's: a random name, the real one kept in ``name``.
+    import secrets
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"eskalering/{instance.case_id}/{secrets.token_hex(16)}.{extension}"
+
+
+class Attachment(models.Model):
+    """A file on a case or on one of its comments. Served only through a view that checks
+    that the user may read the case."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    event = models.ForeignKey(
+        CaseEvent,
+        verbose_name=_("kommentar"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("fil"),
+        upload_to=attachment_path,
+        validators=[UploadValidator(kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)],
+    )
+    name = models.CharField(_("filnamn"), max_length=200, validators=NO_PII)
+    kind = models.CharField(_("filtyp"), max_length=10)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["case", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CalendarToken(models.Model):

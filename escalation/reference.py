@@ -10,7 +10,48 @@ from django.db import transaction
 from agreements.models import JointBody
 from core.refdata import LoadReport, ensure
 from core.roles import Role
-from escalation.models import HandlerRule, LadderStep, TimeUnit
+from escalation.models import Category, HandlerRule, LadderStep, TimeUnit
+
+# The agreement's division of responsibility (hälso- och sjukvårdsavtalet): the parts a case
+# can concern, so the dashboard and the annual follow-up can show which part causes disputes.
+# slug, name, description
+CATEGORIES = (
+    (
+        "hemsjukvard",
+        "Hälso- och sjukvård i hemmet",
+        "Kommunal hälso- och sjukvård i ordinärt och särskilt boende, hemsjukvård och "
+        "gränsen mot regionens primärvård.",
+    ),
+    (
+        "lakaransvar",
+        "Läkaransvar",
+        "Regionens läkarmedverkan i den kommunala hälso- och sjukvården: planerade besök, "
+        "tillgänglighet och ordinationer.",
+    ),
+    (
+        "betalningsansvar-utskrivning",
+        "Betalningsansvar vid utskrivning",
+        "Samverkan vid utskrivning från sluten hälso- och sjukvård och kommunens "
+        "betalningsansvar för utskrivningsklara patienter.",
+    ),
+    (
+        "psykisk-funktionsnedsattning-beroende",
+        "Psykisk funktionsnedsättning och beroende",
+        "Ansvaret för personer med psykisk funktionsnedsättning, skadligt bruk och beroende, "
+        "och samordnade insatser vid samsjuklighet.",
+    ),
+    (
+        "munhalsa",
+        "Munhälsa",
+        "Munhälsobedömning, uppsökande och nödvändig tandvård för personer med behov av "
+        "omfattande vård och omsorg.",
+    ),
+    (
+        "kompetensansvar-primarvard",
+        "Kompetensansvar i primärvården",
+        "Kompetensförsörjning, handledning och stöd mellan regionens och kommunernas primärvård.",
+    ),
+)
 
 # order, name, body slug or None, body text, limit, unit, description
 DEFAULT_LADDER = (
@@ -73,6 +114,14 @@ DEFAULT_RULES = {
 
 @transaction.atomic
 def load(report: LoadReport) -> None:
+    for order, (slug, name, description) in enumerate(CATEGORIES, start=1):
+        ensure(
+            Category,
+            report,
+            "Ansvarsområden för ärenden",
+            lookup={"slug": slug},
+            defaults={"name": name, "description": description, "order": order},
+        )
     if LadderStep.objects.exists():
         report.add("Steg i eskaleringstrappan", False)
         return  # the ladder is the förvaltare's once it exists

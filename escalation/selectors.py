@@ -24,24 +24,84 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.roles import Role, has_role
-from escalation.models import Case, CaseEvent, CaseHandler, CaseStepPeriod, LadderStep
+from escalation import permissions
+from escalation.models import (
+    Attachment,
+    Case,
+    CaseContact,
+    CaseEvent,
+    CaseHandler,
+    CaseMailbox,
+    CasePause,
+    CaseStepPeriod,
+    LadderStep,
+    ResolutionProposal,
+)
 
 COLUMN_LIMIT = 10  # cases drawn per ladder column (nearest deadline first); the rest: the list
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """The cases ``user`` may see: the two involved parties, the handlers of every step the
-    case has reached, Styrgrupp and Förvaltare. Everyone else sees nothing."""
+    """The cases ``user`` may see, as the rule table says (``escalation.permissions``): the
+    relations that read every case (förvaltare, styrgrupp, registrator), the two parties'
+    members (leads, ärendeansvariga, the opener among them), the leads of the two units and
+    their förvaltningar, and the handlers of every step the case has reached. Everyone else
+    sees nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    if has_role(user, Role.FORVALTARE, Role.STYRGRUPP):
+    if permissions.sees_every_case(user):
         return Case.objects.all()
     handled = CaseHandler.objects.filter(case=OuterRef("pk"), user=user)
-    query = Q(Exists(handled))
+    contact = CaseContact.objects.filter(
+        Q(party=OuterRef("reporting_party_id")) | Q(party=OuterRef("receiving_party_id")),
+        user=user,
+    )
+    query = Q(Exists(handled)) | Q(Exists(contact)) | Q(opened_by=user)
     if user.party_id:
+        # A lead of either unit or of its förvaltning (normally a party member anyway; kept
+        # for a lead appointed across parties). An inline subquery: no extra round trip.
+        led = _led_units(user)
+        query |= Q(reporting_unit_id__in=led) | Q(receiving_unit_id__in=led)
+        query |= Q(reporting_unit__parent_id__in=led) | Q(receiving_unit__parent_id__in=led)
         query |= Q(reporting_party_id=user.party_id) | Q(receiving_party_id=user.party_id)
     return Case.objects.filter(query)
+
+
+def _led_units(user):
+    from implementation.models import MembershipRole, UnitMembership
+
+    return UnitMembership.objects.filter(
+        user=user, role=MembershipRole.LEAD, is_active=True
+    ).values("unit_id")
+
+
+def case_facts(case: Case) -> permissions.CaseFacts:
+    """What the rule table needs about ``case`` (three queries; see ``CaseFacts``)."""
+    from implementation.selectors import leads_for_units
+
+    current, earlier = set(), set()
+    links = CaseHandler.objects.filter(case=case).values_list("user_id", "period__ended_at")
+    for user_id, ended in links:
+        (earlier if ended else current).add(user_id)
+    earlier -= current
+    unit_party = {}
+    for unit in (case.reporting_unit, case.receiving_unit):
+        if unit is not None:
+            unit_party[unit.pk] = unit.party_id
+            if unit.parent_id:
+                unit_party[unit.parent_id] = unit.party_id
+    leads: dict[int, set[int]] = {}
+    if unit_party:
+        for unit_id, users in leads_for_units(sorted(unit_party)).items():
+            leads.setdefault(unit_party[unit_id], set()).update(u.pk for u in users)
+    contacts: dict[int, set[int]] = {}
+    for party_id, user_id in CaseContact.objects.filter(
+        party_id__in=[case.reporting_party_id, case.receiving_party_id], user__is_active=True
+    ).values_list("party_id", "user_id"):
+        contacts.setdefault(party_id, set()).add(user_id)
+    return permissions.CaseFacts(
+        current_handlers=current, earlier_handlers=earlier, leads=leads, contacts=contacts
+    )
 
 
 def case_detail(*, user, pk: int) -> Case | None:
@@ -49,11 +109,20 @@ def case_detail(*, user, pk: int) -> Case | None:
     periods = CaseStepPeriod.objects.order_by("started_at", "pk").prefetch_related(
         Prefetch("handlers", queryset=_user_queryset())
     )
-    events = CaseEvent.objects.select_related("actor").order_by("created_at", "pk")
+    events = (
+        CaseEvent.objects.select_related("actor")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    )
+    proposals = ResolutionProposal.objects.select_related(
+        "proposed_by", "proposing_party", "answered_by", "answering_party"
+    ).order_by("proposed_at", "pk")
+    pauses = CasePause.objects.select_related("started_by", "ended_by").order_by("started_at")
     return (
         cases_visible_to(user)
         .select_related(
             "agreement",
+            "category",
             "reporting_party",
             "receiving_party",
             "reporting_unit",
@@ -63,11 +132,62 @@ def case_detail(*, user, pk: int) -> Case | None:
             "opened_by",
         )
         .prefetch_related(
-            Prefetch("periods", queryset=periods), Prefetch("events", queryset=events)
+            Prefetch("periods", queryset=periods),
+            Prefetch("events", queryset=events),
+            Prefetch("proposals", queryset=proposals),
+            Prefetch("pauses", queryset=pauses),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(event__isnull=True)
+                .select_related("uploaded_by")
+                .order_by("pk"),
+                to_attr="case_attachments",
+            ),
         )
         .filter(pk=pk)
         .first()
     )
+
+
+def attachment_for(*, user, case_pk: int, pk: int) -> Attachment | None:
+    """An attachment of a case ``user`` may read, or None (the download view's 404)."""
+    return (
+        Attachment.objects.filter(case__in=cases_visible_to(user), case_id=case_pk, pk=pk)
+        .select_related("case")
+        .first()
+    )
+
+
+def cases_per_category(*, cases: QuerySet[Case] | None = None) -> list[dict]:
+    """Cases per part of the agreement's division of responsibility (the dashboard's and the
+    annual follow-up's question: which part causes disputes). Cases without one count under
+    ``category__name`` None."""
+    return list(
+        _all_cases(cases)
+        .values("category_id", "category__name", "category__order")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status__in=Case.ONGOING)),
+            systemic=Count("pk", filter=Q(is_systemic=True)),
+        )
+        .order_by("category__order", "category__name")
+    )
+
+
+def contacts_overview() -> list[dict]:
+    """Every party with its ärendeansvariga and function address (the förvaltare's page)."""
+    from agreements.models import Party
+
+    contacts: dict[int, list] = {}
+    for contact in CaseContact.objects.select_related("user").order_by(
+        "user__first_name", "user__last_name"
+    ):
+        contacts.setdefault(contact.party_id, []).append(contact)
+    mailboxes = {m.party_id: m for m in CaseMailbox.objects.all()}
+    return [
+        {"party": party, "contacts": contacts.get(party.pk, []), "mailbox": mailboxes.get(party.pk)}
+        for party in Party.objects.agreement_parties().order_by("kind", "name")
+    ]
 
 
 def _user_queryset():
@@ -94,6 +214,7 @@ class CaseFilters:
     overdue: bool = False
     active_only: bool = False
     handled_by_me: bool = False
+    category: int | None = None
 
 
 def _apply(qs: QuerySet[Case], filters: CaseFilters, user, today: dt.date) -> QuerySet[Case]:
@@ -109,8 +230,10 @@ def _apply(qs: QuerySet[Case], filters: CaseFilters, user, today: dt.date) -> Qu
         qs = qs.filter(status=filters.status)
     if filters.step:
         qs = qs.filter(current_step_id=filters.step)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
     if filters.active_only:
-        qs = qs.filter(status__in=Case.ACTIVE)
+        qs = qs.filter(status__in=Case.ONGOING)
     if filters.overdue:
         qs = qs.filter(status__in=Case.ACTIVE, step_deadline__lt=today)
     if filters.handled_by_me:
@@ -145,6 +268,7 @@ def deadline_state(case: Case, today: dt.date) -> str:
 STATUS_CLASS = {
     Case.Status.OPEN: "status-info",
     Case.Status.ESCALATED: "status-warn",
+    Case.Status.PAUSED: "status-neutral",
     Case.Status.RESOLVED: "status-ok",
     Case.Status.CLOSED: "status-neutral",
 }
@@ -216,7 +340,7 @@ def ladder_overview(
     columns = {step.pk: Column(step=step) for step in steps}
     base = _apply(cases_visible_to(user), filters, user, today)
     if not filters.status:
-        base = base.filter(status__in=Case.ACTIVE)
+        base = base.filter(status__in=Case.ONGOING)
     counts = base.values("current_step_id").annotate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(status__in=Case.ACTIVE, step_deadline__lt=today)),
@@ -378,7 +502,7 @@ def cases_per_agreement(*, cases: QuerySet[Case] | None = None) -> list[dict]:
         .values("agreement_id", "agreement__short_title")
         .annotate(
             total=Count("pk"),
-            active=Count("pk", filter=Q(status__in=Case.ACTIVE)),
+            active=Count("pk", filter=Q(status__in=Case.ONGOING)),
             systemic=Count("pk", filter=Q(is_systemic=True)),
         )
         .order_by("agreement__short_title")
@@ -391,7 +515,7 @@ def cases_per_delregion(*, cases: QuerySet[Case] | None = None) -> list[dict]:
         .values("delregion_id", "delregion__name")
         .annotate(
             total=Count("pk"),
-            active=Count("pk", filter=Q(status__in=Case.ACTIVE)),
+            active=Count("pk", filter=Q(status__in=Case.ONGOING)),
             systemic=Count("pk", filter=Q(is_systemic=True)),
         )
         .order_by("delregion__name")
@@ -404,15 +528,16 @@ def systemic_fault_count(*, cases: QuerySet[Case] | None = None) -> int:
 
 def activity_since(*, since: dt.datetime, cases: QuerySet[Case] | None = None) -> dict[str, int]:
     """How many cases were opened, escalated, resolved, reopened and closed since ``since``."""
+    K = CaseEvent.Kind
     kinds = {
-        "opened": CaseEvent.Kind.OPENED,
-        "escalated": CaseEvent.Kind.ESCALATED,
-        "resolved": CaseEvent.Kind.RESOLVED,
-        "reopened": CaseEvent.Kind.REOPENED,
-        "closed": CaseEvent.Kind.CLOSED,
+        "opened": (K.OPENED,),
+        "escalated": (K.ESCALATED,),
+        "resolved": (K.RESOLVED,),  # a confirmed proposal or a body's decision
+        "reopened": (K.REOPENED,),
+        "closed": (K.CLOSED,),
     }
     numbers = CaseEvent.objects.filter(case__in=_all_cases(cases), created_at__gte=since).aggregate(
-        **{name: Count("case_id", distinct=True, filter=Q(kind=k)) for name, k in kinds.items()}
+        **{name: Count("case_id", distinct=True, filter=Q(kind__in=k)) for name, k in kinds.items()}
     )
     return {name: numbers[name] or 0 for name in kinds}
 

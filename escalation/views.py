@@ -3,11 +3,12 @@ service, redirect. A case the user may not see is a 404 everywhere."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +21,7 @@ from core import fragments
 from core.exports import Sheet, csv_response, xlsx_response
 from core.ics import IcsEvent, ics_bytes
 from escalation import forms, permissions, selectors, services
-from escalation.models import CalendarToken, Case, HandlerRule, LadderStep
+from escalation.models import CalendarToken, Case, CaseContact, HandlerRule, LadderStep
 
 
 def _filter_form(request) -> forms.CaseFilterForm:
@@ -127,7 +128,7 @@ def case_create(request):
             messages.success(
                 request,
                 _("Ärendet %(ref)s är öppnat på steg 1. Tidsgräns: %(deadline)s.")
-                % {"ref": case.reference, "deadline": case.step_deadline.isoformat()},
+                % {"ref": case.reference, "deadline": services.long_date(case.step_deadline)},
             )
             return redirect("escalation:detail", pk=case.pk)
     return render(
@@ -145,35 +146,62 @@ def _visible_case(request, pk: int) -> Case:
 
 
 def _detail_context(request, case: Case, **bound) -> dict:
-    handler_ids = selectors.current_handler_ids(case)
-    can_act = permissions.can_act_on_case(request.user, case, current_handler_ids=handler_ids)
-    actions = (
-        services.allowed_actions(case) if can_act else {"comment"} & services.allowed_actions(case)
-    )
+    user = request.user
+    facts = selectors.case_facts(case)
+    rels = permissions.relations(user, case, facts)
+    may = permissions.actions_for(rels)
+    actions = {a for a in services.allowed_actions(case) if a in may}
+    proposals = list(case.proposals.all())
+    pending = next((p for p in proposals if p.status == p.Status.PENDING), None)
+    sides = permissions.sides(user, case, facts)
+    if pending or len(sides) != 1:
+        actions.discard(permissions.Action.PROPOSE)
+    if not pending or len(sides) != 1 or pending.proposing_party_id in sides:
+        actions.discard(permissions.Action.ANSWER)
     next_step = services.next_step(case) if "escalate" in actions else None
     reopen_until = services.reopen_deadline(case)
     if "reopen" in actions and reopen_until and timezone.now() > reopen_until:
         actions.discard("reopen")
     today = timezone.localdate()
     selectors.decorate([case], today)
+    periods = list(case.periods.all())
+    current = next((p for p in periods if p.ended_at is None), None)
     return {
         "case": case,
-        "periods": list(case.periods.all()),
+        "periods": periods,
+        "current_period": current,
+        "deadline_explanation": services.deadline_explanation(current) if current else "",
         "events": list(case.events.all()),
+        "proposals": proposals,
+        "pending": pending,
+        "pauses": list(case.pauses.all()),
+        "open_pause": next((p for p in case.pauses.all() if p.ended_at is None), None),
+        "attachments": case.case_attachments,
         "actions": actions,
-        "can_act": can_act,
+        "can_act": bool(actions - {"view", "download"}),
+        "can_download": permissions.Action.DOWNLOAD in may,
         "next_step": next_step,
         "reopen_until": reopen_until,
-        "is_handler": request.user.pk in handler_ids,
+        "is_handler": user.pk in facts.current_handlers,
         "comment_form": bound.get("comment") or forms.CommentForm(),
+        "attach_form": bound.get("attach") or forms.AttachForm(),
         "escalate_form": bound.get("escalate")
         or forms.EscalateForm(initial={"step": case.current_step_id}),
-        "resolve_form": bound.get("resolve") or forms.ResolveForm(),
+        "propose_form": bound.get("propose") or forms.ProposeForm(),
+        "answer_form": bound.get("answer")
+        or forms.AnswerForm(initial={"proposal": pending.pk if pending else None}),
+        "decide_form": bound.get("decide") or forms.DecideForm(),
+        "pause_form": bound.get("pause") or forms.PauseForm(),
+        "resume_form": forms.ResumeForm(),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(),
         "close_form": bound.get("close") or forms.CloseForm(required=False),
-        "details_form": bound.get("details")
+        "details_form": bound.get("edit_details")
         or forms.DetailsForm(
-            initial={"diarienummer": case.diarienummer, "is_systemic": case.is_systemic}
+            initial={
+                "diarienummer": case.diarienummer,
+                "is_systemic": case.is_systemic,
+                "category": case.category_id,
+            }
         ),
         "today": today,
         "now": timezone.now(),
@@ -186,17 +214,16 @@ def case_detail(request, pk: int):
     return render(request, "escalation/case_detail.html", _detail_context(request, case))
 
 
-def _act(request, pk: int, action: str, form, call, success: str):
-    """Shared shape of every transition view: 404 if invisible, 403 if not allowed, the
+def _act(request, pk: int, action: str, form, call, success):
+    """Shared shape of every action view: 404 if the user may not see the case, 403 if the
+    rule table refuses the action (before any form is read, so nothing is written), the
     service's Swedish error back on the form, a message and a redirect on success."""
     case = _visible_case(request, pk)
-    if action != "comment":
-        handler_ids = selectors.current_handler_ids(case)
-        if not permissions.can_act_on_case(request.user, case, current_handler_ids=handler_ids):
-            raise PermissionDenied
+    if not permissions.allowed(request.user, case, action, selectors.case_facts(case)):
+        raise PermissionDenied
     if form.is_valid():
         try:
-            call(case, form.cleaned_data)
+            result = call(case, form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -206,12 +233,18 @@ def _act(request, pk: int, action: str, form, call, success: str):
             else:
                 form.add_error(None, error)
         else:
-            messages.success(request, success)
+            message = success(result) if callable(success) else success
+            messages.success(request, message)
             return redirect("escalation:detail", pk=case.pk)
+    case = _visible_case(request, pk)  # fresh: the failed service may have locked it
     context = _detail_context(request, case, **{action: form})
     context["open_action"] = action
     context["action_errors"] = form.non_field_errors()
     return render(request, "escalation/case_detail.html", context, status=400)
+
+
+def _files(request, name: str = "file") -> list:
+    return request.FILES.getlist(name)
 
 
 @require_POST
@@ -220,10 +253,49 @@ def case_comment(request, pk: int):
         request,
         pk,
         "comment",
-        forms.CommentForm(request.POST),
-        lambda case, d: services.case_comment(case=case, actor=request.user, text=d["text"]),
+        forms.CommentForm(request.POST, request.FILES),
+        lambda case, d: services.case_comment(
+            case=case, actor=request.user, text=d["text"], files=_files(request)
+        ),
         _("Kommentaren är sparad."),
     )
+
+
+@require_POST
+def case_attach(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "attach",
+        forms.AttachForm(request.POST, request.FILES),
+        lambda case, d: services.case_attach(case=case, actor=request.user, files=_files(request)),
+        _("Filen är bifogad."),
+    )
+
+
+@require_GET
+def attachment_download(request, pk: int, attachment_pk: int):
+    """A case's file, only for those who may read the case (404 for everyone else)."""
+    attachment = selectors.attachment_for(user=request.user, case_pk=pk, pk=attachment_pk)
+    if attachment is None:
+        raise Http404
+    facts = selectors.case_facts(attachment.case)
+    if not permissions.allowed(request.user, attachment.case, "download", facts):
+        raise Http404
+    content_types = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=content_types.get(attachment.kind, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST
@@ -241,16 +313,78 @@ def case_escalate(request, pk: int):
 
 
 @require_POST
-def case_resolve(request, pk: int):
+def case_propose(request, pk: int):
     return _act(
         request,
         pk,
-        "resolve",
-        forms.ResolveForm(request.POST),
+        "propose",
+        forms.ProposeForm(request.POST),
+        lambda case, d: services.case_propose(case=case, actor=request.user, outcome=d["outcome"]),
+        _("Förslaget är skickat. Ärendet blir löst när den andra parten har bekräftat det."),
+    )
+
+
+@require_POST
+def case_answer(request, pk: int):
+    def success(proposal):
+        if proposal.status == proposal.Status.CONFIRMED:
+            return _("Ni har bekräftat lösningen. Ärendet är löst.")
+        return _("Ni har avvisat förslaget. Ärendet fortsätter på samma steg.")
+
+    return _act(
+        request,
+        pk,
+        "answer",
+        forms.AnswerForm(request.POST),
+        lambda case, d: services.case_answer(
+            case=case,
+            actor=request.user,
+            accept=d["answer"] == "ja",
+            comment=d["comment"],
+            proposal_id=d["proposal"],
+        ),
+        success,
+    )
+
+
+@require_POST
+def case_decide(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "decide",
+        forms.DecideForm(request.POST),
         lambda case, d: services.case_resolve(
             case=case, actor=request.user, outcome=d["outcome"], decision=d["decision"]
         ),
-        _("Ärendet är markerat som löst."),
+        _("Beslutet är registrerat och ärendet är löst."),
+    )
+
+
+@require_POST
+def case_pause(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "pause",
+        forms.PauseForm(request.POST),
+        lambda case, d: services.case_pause(case=case, actor=request.user, reason=d["text"]),
+        _("Ärendet är vilande. Tidsgränsen står still tills någon startar klockan igen."),
+    )
+
+
+@require_POST
+def case_resume(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "resume",
+        forms.ResumeForm(request.POST),
+        lambda case, d: services.case_resume(case=case, actor=request.user),
+        lambda case: (
+            _("Klockan går igen. Ny tidsgräns: %(date)s.")
+            % {"date": services.long_date(case.step_deadline)}
+        ),
     )
 
 
@@ -262,16 +396,21 @@ def case_reopen(request, pk: int):
         "reopen",
         forms.ReopenForm(request.POST),
         lambda case, d: services.case_reopen(case=case, actor=request.user, reason=d["text"]),
-        _("Ärendet är återupptaget med en ny tidsgräns."),
+        lambda case: (
+            _("Ärendet är återupptaget. Ny tidsgräns: %(date)s.")
+            % {"date": services.long_date(case.step_deadline)}
+        ),
     )
 
 
 @require_POST
 def case_close(request, pk: int):
+    case = _visible_case(request, pk)
+    action = "close" if case.status == Case.Status.RESOLVED else "cancel"
     return _act(
         request,
         pk,
-        "close",
+        action,
         forms.CloseForm(request.POST, required=False),
         lambda case, d: services.case_close(case=case, actor=request.user, reason=d["text"]),
         _("Ärendet är avslutat."),
@@ -283,16 +422,78 @@ def case_details(request, pk: int):
     return _act(
         request,
         pk,
-        "details",
+        "edit_details",
         forms.DetailsForm(request.POST),
         lambda case, d: services.case_update_details(
             case=case,
             actor=request.user,
             diarienummer=d["diarienummer"],
             is_systemic=d["is_systemic"],
+            category=d["category"],
         ),
         _("Uppgifterna är sparade."),
     )
+
+
+# --- the parties' ärendeansvariga ----------------------------------------------------------
+def contacts(request):
+    """The förvaltare appoints each party's ärendeansvariga and function address."""
+    if not permissions.can_manage_contacts(request.user):
+        raise PermissionDenied
+    which = request.POST.get("form") if request.method == "POST" else None
+    contact_form = forms.ContactForm(request.POST if which == "contact" else None)
+    mailbox_form = forms.MailboxForm(request.POST if which == "mailbox" else None)
+    status = 200
+    if request.method == "POST":
+        form = contact_form if which == "contact" else mailbox_form
+        if which in ("contact", "mailbox") and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "contact":
+                    services.contact_appoint(
+                        actor=request.user, party=data["party"], user=data["user"]
+                    )
+                    message = _("%(user)s är ärendeansvarig för %(party)s.") % {
+                        "user": data["user"],
+                        "party": data["party"],
+                    }
+                else:
+                    services.mailbox_set(
+                        actor=request.user, party=data["party"], email=data["email"]
+                    )
+                    message = _("Funktionsadressen för %(party)s är sparad.") % {
+                        "party": data["party"]
+                    }
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, message)
+                return redirect("escalation:contacts")
+        status = 400
+    return render(
+        request,
+        "escalation/contacts.html",
+        {
+            "rows": selectors.contacts_overview(),
+            "contact_form": contact_form,
+            "mailbox_form": mailbox_form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def contact_remove(request, pk: int):
+    if not permissions.can_manage_contacts(request.user):
+        raise PermissionDenied
+    contact = get_object_or_404(CaseContact.objects.select_related("user", "party"), pk=pk)
+    services.contact_remove(actor=request.user, contact=contact)
+    messages.success(
+        request,
+        _("%(user)s är inte längre ärendeansvarig för %(party)s.")
+        % {"user": contact.user, "party": contact.party},
+    )
+    return redirect("escalation:contacts")
 
 
 # --- the ladder ---------------------------------------------------------------------------
@@ -372,7 +573,7 @@ def calendar(request):
         )
         return redirect("escalation:calendar")
     token = services.calendar_token_get_or_create(user=request.user)
-    feed = request.build_absolute_uri(reverse("escalation:feed", args=[token.token]))
+    feed = settings.SITE_URL + reverse("escalation:feed", args=[token.token])
     handled = selectors.calendar_cases_for(request.user)
     cases = selectors.decorate(handled[:CALENDAR_PAGE_ROWS], timezone.localdate())
     return render(
@@ -396,7 +597,7 @@ def calendar_feed(request, token: str):
         raise Http404
     events = []
     for case in selectors.calendar_cases_for(record.user):
-        url = request.build_absolute_uri(reverse("escalation:detail", args=[case.pk]))
+        url = settings.SITE_URL + reverse("escalation:detail", args=[case.pk])
         events.append(
             IcsEvent(
                 uid=f"eskalering-{case.pk}-steg-{case.step_order}@hosportalen.se",

@@ -69,3 +69,15 @@ def step_dates(start: dt.date, amount: int, unit: str, warning_percent: int):
     warning_amount = max(1, math.ceil(amount * warning_percent / 100))
     warning = min(deadline, add_limit(start, warning_amount, unit))
     return warning, deadline
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """How many working days fall in ``start`` (included) .. ``end`` (excluded): the days a
+    paused case's clock stood still when it is resumed on ``end``."""
+    count = 0
+    day = start
+    while day < end:
+        if is_working_day(day):
+            count += 1
+        day += ONE_DAY
+    return count

@@ -47,7 +47,32 @@ def boras_lead(make_user, parties):
 
 @pytest.fixture
 def vgr_lead(make_user, parties):
-    return make_user(username="t-esk-vgr", role="implementeringsansvarig", party=parties["vgr"])
+    """VGR's ärendeansvarig: takes VGR's side in cases that name no VGR unit."""
+    from escalation.models import CaseContact
+
+    user = make_user(username="t-esk-vgr", role="implementeringsansvarig", party=parties["vgr"])
+    CaseContact.objects.create(party=parties["vgr"], user=user)
+    return user
+
+
+@pytest.fixture
+def category(reference_data):
+    from escalation.models import Category
+
+    return Category.objects.get(slug="lakaransvar")
+
+
+@pytest.fixture
+def resolve_both(boras_lead, vgr_lead):
+    """Resolve a Borås–VGR case the only way a party can: Borås proposes, VGR confirms."""
+
+    def resolve(case, outcome="Parterna är överens.", when=None):
+        services.case_propose(case=case, actor=boras_lead, outcome=outcome, when=when)
+        services.case_answer(case=case, actor=vgr_lead, accept=True, when=when)
+        case.refresh_from_db()
+        return case
+
+    return resolve
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ def test_boras_opens_vgr_escalates_goteborg_cannot_find_it(
     page.get_by_label("Rubrik").fill("Återkoppling om hemgång dröjer")
     page.get_by_label("Beskrivning (avidentifierad)").fill("Gäller 19121212-1212.")
     page.get_by_label("Överenskommelse").select_option(index=2)
+    page.get_by_label("Ansvarsområde").select_option(label="Betalningsansvar vid utskrivning")
     page.get_by_label("Mottagande part").select_option(label="Västra Götalandsregionen")
     page.get_by_label("Mottagande enhet").select_option(
         label="Sahlgrenska Universitetssjukhuset (Västra Götalandsregionen)"
@@ -119,6 +120,70 @@ def test_forvaltare_ladder_pages_are_accessible(
     expect(page.get_by_text("Tidsgränsen måste vara minst 1.")).to_be_visible()
     axe_check(page, context="steget med fel")
     page.goto(page.base_url + f"/eskalering/arenden/{case.pk}/")
-    for summary in page.locator("summary").all():
+    for summary in page.locator(".esk-actions summary").all():
         summary.click()
     axe_check(page, context="ärendesidan med alla åtgärder öppna")
+
+
+def test_goteborg_against_vgr_without_a_unit_two_sided_resolution(
+    browser_page, axe_check, login_as, gbg_lead, vgr_lead, parties, agreement, mailbox
+):
+    """The issue's done-when: Göteborg opens a case against VGR without a receiving unit →
+    VGR's ärendeansvarig gets the e-mail, opens its link and acts at step 1; Göteborg
+    proposes a resolution, VGR confirms, the case is resolved and then closed."""
+    page = browser_page
+    login_as(page, gbg_lead)
+    page.goto(page.base_url + "/eskalering/arenden/nytt/")
+    page.get_by_label("Typ").select_option(label="Avvikelse i samverkan")
+    page.get_by_label("Rubrik").fill("Läkarbesök i korttidsboende ställs in")
+    page.get_by_label("Beskrivning (avidentifierad)").fill(
+        "Planerade läkarbesök ställs in utan ersättare."
+    )
+    page.get_by_label("Överenskommelse").select_option(index=2)
+    page.get_by_label("Ansvarsområde").select_option(label="Läkaransvar")
+    page.get_by_label("Mottagande part").select_option(label="Västra Götalandsregionen")
+    page.get_by_role("button", name="Öppna ärendet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Läkarbesök i korttidsboende")
+    case = Case.objects.get()
+    assert case.receiving_unit is None
+
+    # VGR's ärendeansvarig's e-mail, and its link.
+    (message,) = [m for m in mailbox if m.to == [vgr_lead.email]]
+    link = re.search(r"https?://\S+/eskalering/arenden/\d+/", message.body).group(0)
+    page.context.clear_cookies()
+    login_as(page, vgr_lead)
+    from urllib.parse import urlsplit
+
+    assert urlsplit(link).path == f"/eskalering/arenden/{case.pk}/"
+    page.goto(page.base_url + urlsplit(link).path)
+    expect(page.get_by_text("Du hanterar ärendet på det här steget")).to_be_visible()
+    page.locator("summary", has_text="Kommentera").click()
+    page.locator("#kommentar-text").fill("Vi ser över bemanningen.")
+    page.get_by_role("button", name="Lägg till kommentaren").click()
+    expect(page.get_by_role("status")).to_contain_text("Kommentaren är sparad")
+
+    # Göteborg proposes; VGR confirms.
+    page.context.clear_cookies()
+    login_as(page, gbg_lead)
+    page.goto(page.base_url + f"/eskalering/arenden/{case.pk}/")
+    page.locator("summary", has_text="Föreslå en lösning").click()
+    page.get_by_label("Föreslagen lösning").fill("VGR ordnar ersättare vid inställda besök.")
+    page.get_by_role("button", name="Skicka förslaget till den andra parten").click()
+    expect(page.get_by_role("status")).to_contain_text("Förslaget är skickat")
+    axe_check(page, context="ärendet med förslag")
+    page.context.clear_cookies()
+    login_as(page, vgr_lead)
+    page.goto(page.base_url + f"/eskalering/arenden/{case.pk}/")
+    page.get_by_label("Vi bekräftar lösningen – ärendet blir löst").check()
+    page.get_by_role("button", name="Skicka svaret").click()
+    expect(page.get_by_role("status")).to_contain_text("Ärendet är löst")
+    expect(page.get_by_text("Bekräftat av")).to_be_visible()
+    axe_check(page, context="det lösta ärendet")
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED
+    page.locator("summary", has_text="Avsluta ärendet").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Avsluta ärendet").click()
+    expect(page.get_by_role("status")).to_contain_text("Ärendet är avslutat")
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED

@@ -89,7 +89,7 @@ def test_filters(open_case, boras_lead, parties, agreement, forvaltare):
     b = open_case(agreement=other)
     c = open_case(actor=forvaltare, reporting_party=parties["goteborg"])
     services.case_escalate(case=b, actor=boras_lead, reason="x")
-    services.case_resolve(case=a, actor=boras_lead, outcome="klart")
+    services.case_resolve(case=a, actor=forvaltare, outcome="klart")
 
     def run(**kw):
         return {x.pk for x in selectors.case_list(user=forvaltare, filters=CaseFilters(**kw))}
@@ -105,7 +105,7 @@ def test_filters(open_case, boras_lead, parties, agreement, forvaltare):
     assert run(step=LadderStep.objects.get(order=2).pk) == {b.pk}
 
 
-def test_handled_by_me_and_calendar_cases(open_case, make_user, parties, boras_lead):
+def test_handled_by_me_and_calendar_cases(open_case, make_user, parties, boras_lead, forvaltare):
     sg = make_user(username="t-sg", role="styrgrupp", party=parties["vgr"])
     a = open_case()
     open_case()
@@ -115,7 +115,7 @@ def test_handled_by_me_and_calendar_cases(open_case, make_user, parties, boras_l
     assert [
         c.pk for c in selectors.case_list(user=sg, filters=CaseFilters(handled_by_me=True))
     ] == [a.pk]
-    services.case_resolve(case=a, actor=boras_lead, outcome="Klart")
+    services.case_resolve(case=a, actor=sg, outcome="Klart")  # styrgrupp decides at step 4
     assert list(selectors.calendar_cases_for(sg)) == []
 
 
@@ -198,9 +198,9 @@ def test_dashboard_figures_against_hand_computed_numbers(
     with time_machine.travel(START + dt.timedelta(days=2), tick=False):
         b = services.case_escalate(case=b, actor=boras_lead, reason="x")
     with time_machine.travel(START + dt.timedelta(days=4), tick=False):
-        a = services.case_resolve(case=a, actor=boras_lead, outcome="ok")
+        a = services.case_resolve(case=a, actor=forvaltare, outcome="ok")
     with time_machine.travel(START + dt.timedelta(days=8), tick=False):
-        b = services.case_resolve(case=b, actor=boras_lead, outcome="ok")
+        b = services.case_resolve(case=b, actor=forvaltare, outcome="ok")
         c = services.case_close(case=c, actor=forvaltare, reason="återtaget")
     now = START + dt.timedelta(days=10)
     assert selectors.cases_per_step_and_status() == {
@@ -259,7 +259,9 @@ def test_ladder_calendar_and_detail_pages_are_bounded(
     # Fixed bounds (session and content-type caches may save one query on a warm run).
     assert counts["ladder"] <= 6, counts
     assert counts["calendar"] <= 14, counts
-    assert counts["detail"] <= 10, counts
+    # The detail page also reads the rule table's facts (handlers, leads, ärendeansvariga),
+    # the proposals, pauses and attachments: a fixed number, whatever the number of cases.
+    assert counts["detail"] <= 16, counts
 
 
 def test_overview_counts_every_case_of_a_column_not_only_those_shown(

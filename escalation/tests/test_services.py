@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 import time_machine
 from auditlog.models import LogEntry
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
-from escalation import services
+from escalation import permissions, services
 from escalation.models import Case, CaseEvent, CaseHandler, CaseStepPeriod, HandlerRule, LadderStep
 from escalation.services import TransitionError
 from implementation.models import UnitMembership
@@ -90,18 +90,31 @@ def test_escalate_moves_to_the_next_step_and_tells_its_handlers(
     assert first.changes_dict["status"] == ["oppen", "eskalerad"]
 
 
-def test_notification_task_sends_each_handler_once(open_case, make_user, parties, mailbox):
+def test_notification_task_sends_each_handler_once(
+    open_case, make_user, parties, mailbox, django_capture_on_commit_callbacks
+):
+    # Step 4's handler is styrgrupp (the body); neither party has anyone of its own there.
+    from core.models import OutboxMessage
     from escalation.tasks import notify_step_handlers
 
-    make_user(username="t-sg", role="styrgrupp", party=parties["vgr"], email="sg@x.se")
+    sg = make_user(username="t-sg", role="styrgrupp", party=parties["vgr"], email="sg@x.se")
     case = open_case()
-    for reason in ("a", "b", "c"):
+    for reason in ("a", "b"):
         case = services.case_escalate(case=case, actor=case.opened_by, reason=reason)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_escalate(case=case, actor=case.opened_by, reason="c")
     period = case.periods.get(ended_at__isnull=True)
-    mailbox.clear()
-    assert notify_step_handlers(case.pk, period.pk) == 1
-    assert notify_step_handlers(case.pk, period.pk) == 0  # a second run sends nothing
-    assert len(mailbox) == 1
+    key = f"escalation:case:{case.pk}:period:{period.pk}:handler:{sg.pk}"
+    row = OutboxMessage.objects.get(key=key)
+    assert row.to == ["sg@x.se"] and row.kind == "escalation_step"
+    assert [m.to for m in mailbox] == [["sg@x.se"]]
+    assert notify_step_handlers(case.pk, period.pk) == 0  # a second run adds nothing
+    assert (
+        OutboxMessage.objects.filter(
+            key__startswith=f"escalation:case:{case.pk}:period:{period.pk}:"
+        ).count()
+        == 1
+    )
 
 
 def test_escalation_needs_a_reason_and_changes_nothing_without(open_case, boras_lead):
@@ -136,20 +149,28 @@ def test_a_stale_or_tampered_step_is_refused(open_case, boras_lead):
     [
         ("escalate", Case.Status.RESOLVED, "kan inte eskaleras"),
         ("escalate", Case.Status.CLOSED, "kan inte eskaleras"),
-        ("resolve", Case.Status.RESOLVED, "kan inte markeras som löst"),
-        ("resolve", Case.Status.CLOSED, "kan inte markeras som löst"),
+        ("propose", Case.Status.RESOLVED, "kan inte få ett lösningsförslag"),
+        ("propose", Case.Status.PAUSED, "kan inte få ett lösningsförslag"),
+        ("decide", Case.Status.CLOSED, "kan inte få ett beslut"),
+        ("pause", Case.Status.RESOLVED, "kan inte sättas som vilande"),
+        ("resume", Case.Status.OPEN, "Bara ett vilande ärende"),
         ("reopen", Case.Status.OPEN, "Bara ett löst ärende"),
         ("reopen", Case.Status.CLOSED, "Bara ett löst ärende"),
-        ("close", Case.Status.CLOSED, "redan avslutat"),
-        ("comment", Case.Status.CLOSED, "avslutat ärende"),
+        ("close", Case.Status.CLOSED, "redan avslutad"),
+        ("comment", Case.Status.CLOSED, "kan inte ändras"),
     ],
 )
-def test_illegal_transitions_are_refused(open_case, boras_lead, action, status, message):
+def test_illegal_transitions_are_refused(
+    open_case, boras_lead, forvaltare, action, status, message
+):
     case = open_case()
     Case.objects.filter(pk=case.pk).update(status=status, resolved_at=None)
     calls = {
         "escalate": lambda: services.case_escalate(case=case, actor=boras_lead, reason="x"),
-        "resolve": lambda: services.case_resolve(case=case, actor=boras_lead, outcome="x"),
+        "propose": lambda: services.case_propose(case=case, actor=boras_lead, outcome="x"),
+        "decide": lambda: services.case_resolve(case=case, actor=forvaltare, outcome="x"),
+        "pause": lambda: services.case_pause(case=case, actor=boras_lead, reason="x"),
+        "resume": lambda: services.case_resume(case=case, actor=boras_lead),
         "reopen": lambda: services.case_reopen(case=case, actor=boras_lead, reason="x"),
         "close": lambda: services.case_close(case=case, actor=boras_lead, reason="x"),
         "comment": lambda: services.case_comment(case=case, actor=boras_lead, text="x"),
@@ -160,15 +181,19 @@ def test_illegal_transitions_are_refused(open_case, boras_lead, action, status, 
 
 
 def test_transition_table_covers_every_status():
-    statuses = {s for sources, _t in services.TRANSITIONS.values() for s in sources}
-    assert statuses == {Case.Status.OPEN, Case.Status.ESCALATED, Case.Status.RESOLVED}
+    statuses = {s for sources in services.TRANSITIONS.values() for s in sources}
+    assert statuses == set(Case.Status) - {Case.Status.CLOSED}
     assert services.allowed_actions(Case(status=Case.Status.CLOSED)) == set()
+    assert set(services.TRANSITIONS) == set(permissions.Action) - {"view", "download"}
 
 
-def test_resolve_needs_an_outcome(open_case, boras_lead):
+def test_resolve_needs_an_outcome(open_case, boras_lead, forvaltare):
     case = open_case()
     with pytest.raises(ValidationError) as error:
-        services.case_resolve(case=case, actor=boras_lead, outcome="")
+        services.case_propose(case=case, actor=boras_lead, outcome="")
+    assert "outcome" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.case_resolve(case=case, actor=forvaltare, outcome="")
     assert "outcome" in error.value.message_dict
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
@@ -179,9 +204,9 @@ def test_resolve_then_reopen_within_30_days_then_close(open_case, boras_lead, vg
         case = open_case()
         case = services.case_escalate(case=case, actor=vgr_lead, reason="Oenighet.")
     with time_machine.travel(START + dt.timedelta(days=5), tick=False):
-        case = services.case_resolve(
-            case=case, actor=vgr_lead, outcome="Ny rutin.", decision="Gäller från 1 januari."
-        )
+        services.case_propose(case=case, actor=vgr_lead, outcome="Ny rutin.")
+        services.case_answer(case=case, actor=boras_lead, accept=True)
+        case.refresh_from_db()
     assert case.status == Case.Status.RESOLVED and case.outcome == "Ny rutin."
     assert case.periods.filter(ended_at__isnull=True).count() == 0
     with time_machine.travel(START + dt.timedelta(days=34), tick=False):
@@ -191,19 +216,28 @@ def test_resolve_then_reopen_within_30_days_then_close(open_case, boras_lead, vg
     assert case.step_deadline == dt.date(2027, 1, 5)  # 30 days → 5 Jan (trettondagsafton: working)
     assert case.periods.count() == 3
     with time_machine.travel(START + dt.timedelta(days=40), tick=False):
-        case = services.case_resolve(case=case, actor=vgr_lead, outcome="Följs nu.")
+        services.case_propose(case=case, actor=boras_lead, outcome="Följs nu.")
+        services.case_answer(case=case, actor=vgr_lead, accept=True)
         case = services.case_close(case=case, actor=vgr_lead)
     assert case.status == Case.Status.CLOSED and case.closed_at is not None
     kinds = list(case.events.values_list("kind", flat=True))
-    assert kinds == ["oppnat", "eskalerat", "lost", "aterupptaget", "lost", "avslutat"]
+    assert kinds == [
+        "oppnat",
+        "eskalerat",
+        "forslag",
+        "lost",
+        "aterupptaget",
+        "forslag",
+        "lost",
+        "avslutat",
+    ]
     actors = set(LogEntry.objects.get_for_object(case).values_list("actor__username", flat=True))
     assert actors == {"t-esk-boras", "t-esk-vgr"}
 
 
-def test_reopen_after_30_days_is_refused(open_case, boras_lead):
+def test_reopen_after_30_days_is_refused(open_case, boras_lead, resolve_both):
     with time_machine.travel(START, tick=False):
-        case = open_case()
-        case = services.case_resolve(case=case, actor=boras_lead, outcome="Klart.")
+        case = resolve_both(open_case())
     with (
         time_machine.travel(START + dt.timedelta(days=31), tick=False),
         pytest.raises(TransitionError, match="inom 30 dagar"),
@@ -213,18 +247,24 @@ def test_reopen_after_30_days_is_refused(open_case, boras_lead):
     assert case.status == Case.Status.RESOLVED
 
 
-def test_reopen_on_step_1_is_open(open_case, boras_lead):
-    case = open_case()
-    case = services.case_resolve(case=case, actor=boras_lead, outcome="Klart.")
+def test_reopen_on_step_1_is_open(open_case, boras_lead, resolve_both):
+    case = resolve_both(open_case())
     case = services.case_reopen(case=case, actor=boras_lead, reason="Igen.")
     assert case.status == Case.Status.OPEN
 
 
-def test_closing_an_unresolved_case_needs_a_reason(open_case, boras_lead):
+def test_an_unresolved_case_is_closed_only_by_the_forvaltare_with_a_reason(
+    open_case, boras_lead, vgr_lead, forvaltare
+):
     case = open_case()
+    for party_actor in (boras_lead, vgr_lead):  # no party ends a dispute alone
+        with pytest.raises(PermissionDenied):
+            services.case_close(case=case, actor=party_actor, reason="Dras tillbaka.")
     with pytest.raises(ValidationError):
-        services.case_close(case=case, actor=boras_lead, reason="")
-    case = services.case_close(case=case, actor=boras_lead, reason="Dras tillbaka.")
+        services.case_close(case=case, actor=forvaltare, reason="")
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN and case.events.count() == 1
+    case = services.case_close(case=case, actor=forvaltare, reason="Dubblett av ESK-1.")
     assert case.status == Case.Status.CLOSED
 
 
@@ -253,9 +293,9 @@ def test_identity_numbers_are_refused_in_every_other_free_text(open_case, boras_
     with pytest.raises(ValidationError):
         services.case_escalate(case=case, actor=boras_lead, reason=f"Gäller {number}")
     with pytest.raises(ValidationError):
-        services.case_resolve(case=case, actor=boras_lead, outcome=f"Klart för {number}")
+        services.case_propose(case=case, actor=boras_lead, outcome=f"Klart för {number}")
     with pytest.raises(ValidationError):
-        services.case_resolve(case=case, actor=boras_lead, outcome="Klart", decision=number)
+        services.case_pause(case=case, actor=boras_lead, reason=f"Väntar på {number}")
     case.refresh_from_db()
     assert (case.status, case.step_order, case.events.count()) == (Case.Status.OPEN, 1, 1)
     # A near miss is fine.
@@ -355,7 +395,9 @@ def test_calendar_token_regenerate_revokes(boras_lead):
     assert second.token != first.token
 
 
-def test_sync_task_adds_late_handlers_to_active_cases_only(open_case, make_user, parties):
+def test_sync_task_adds_late_handlers_to_active_cases_only(
+    open_case, make_user, parties, forvaltare
+):
     from escalation.tasks import sync_current_handlers
 
     active = open_case()
@@ -363,7 +405,7 @@ def test_sync_task_adds_late_handlers_to_active_cases_only(open_case, make_user,
     for case in (active, done):
         for reason in ("a", "b", "c"):
             case = services.case_escalate(case=case, actor=case.opened_by, reason=reason)
-    services.case_resolve(case=Case.objects.get(pk=done.pk), actor=done.opened_by, outcome="ok")
+    services.case_resolve(case=Case.objects.get(pk=done.pk), actor=forvaltare, outcome="ok")
     make_user(username="t-sg-new", role="styrgrupp", party=parties["vgr"])
     assert sync_current_handlers() == 1
     assert sync_current_handlers() == 0

@@ -6,7 +6,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from escalation import services
-from escalation.models import Case, CaseEvent, LadderStep
+from escalation.models import CalendarToken, Case, CaseEvent, LadderStep
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,9 @@ def test_anonymous_users_are_sent_to_login(client, open_case):
     assert Case.objects.get().step_order == 1
 
 
-def test_a_lead_opens_a_case_for_their_own_party(client, boras_lead, parties, agreement, units):
+def test_a_lead_opens_a_case_for_their_own_party(
+    client, boras_lead, parties, agreement, units, category
+):
     client.force_login(boras_lead)
     page = client.get(reverse("escalation:create"))
     assert "Inga patientuppgifter" in page.content.decode()
@@ -43,6 +45,7 @@ def test_a_lead_opens_a_case_for_their_own_party(client, boras_lead, parties, ag
             "title": "Sen återkoppling",
             "description": "Återkoppling om hemgång dröjer.",
             "agreement": agreement.pk,
+            "category": category.pk,
             "reporting_party": parties["goteborg"].pk,  # tampered: disabled field is ignored
             "receiving_party": parties["vgr"].pk,
             "reporting_unit": units["hemsjukvard"].pk,
@@ -52,7 +55,7 @@ def test_a_lead_opens_a_case_for_their_own_party(client, boras_lead, parties, ag
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/{case.pk}/")
     assert case.reporting_party == parties["boras"] and case.opened_by == boras_lead
-    assert case.reporting_unit == units["hemsjukvard"]
+    assert case.reporting_unit == units["hemsjukvard"] and case.category == category
 
 
 def test_the_form_refuses_an_identity_number_and_keeps_the_text(
@@ -105,7 +108,11 @@ def test_uninvolved_users_get_404_everywhere_and_nothing_changes(client, open_ca
     for name, data in (
         ("comment", {"text": "hej"}),
         ("escalate", {"text": "vidare", "step": case.current_step_id}),
-        ("resolve", {"outcome": "klart"}),
+        ("propose", {"outcome": "klart"}),
+        ("answer", {"answer": "ja", "proposal": "1"}),
+        ("decide", {"outcome": "klart"}),
+        ("pause", {"text": "väntar"}),
+        ("resume", {}),
         ("reopen", {"text": "igen"}),
         ("close", {"text": "slut"}),
         ("details", {"diarienummer": "X"}),
@@ -118,17 +125,24 @@ def test_uninvolved_users_get_404_everywhere_and_nothing_changes(client, open_ca
     assert case.title not in client.get(reverse("escalation:list")).content.decode()
 
 
-def test_styrgrupp_sees_and_comments_but_may_not_move_a_case(client, open_case, make_user, parties):
-    # A steering-group member from an uninvolved party (not a handler of this step).
+def test_styrgrupp_reads_but_does_not_act_until_it_handles_the_step(
+    client, open_case, make_user, parties, boras_lead
+):
+    # A steering-group member from an uninvolved party (not a handler of step 1).
     styrgrupp_user = make_user(username="t-sg-mark", role="styrgrupp", party=parties["mark"])
     case = open_case()
     client.force_login(styrgrupp_user)
     page = client.get(reverse("escalation:detail", args=[case.pk])).content.decode()
-    assert "Kommentera" in page and "Eskalera till nästa steg" not in page
+    assert "Du kan läsa ärendet men inte ändra det" in page
+    assert "Kommentera" not in page and "Eskalera till nästa steg" not in page
     response = _post(
         client, styrgrupp_user, "escalate", case, {"text": "x", "step": case.current_step_id}
     )
     assert response.status_code == 403
+    assert _post(client, styrgrupp_user, "comment", case, {"text": "Noterat."}).status_code == 403
+    assert case.events.count() == 1
+    for reason in "abc":  # step 4: the steering group handles it and may act
+        case = services.case_escalate(case=case, actor=boras_lead, reason=reason)
     assert _post(client, styrgrupp_user, "comment", case, {"text": "Noterat."}).status_code == 302
     assert case.events.filter(kind=CaseEvent.Kind.COMMENT).count() == 1
 
@@ -159,19 +173,30 @@ def test_escalate_without_reason_or_with_a_tampered_step(client, open_case, vgr_
     assert case.step_order == 1
 
 
-def test_resolve_needs_outcome_and_illegal_actions_are_explained(client, open_case, vgr_lead):
+def test_resolve_needs_outcome_and_illegal_actions_are_explained(
+    client, open_case, vgr_lead, boras_lead
+):
     case = open_case()
-    response = _post(client, vgr_lead, "resolve", case, {"outcome": ""})
-    assert "Beskriv utfallet" in response.content.decode()
-    assert _post(client, vgr_lead, "resolve", case, {"outcome": "Ny rutin."}).status_code == 302
-    response = _post(client, vgr_lead, "resolve", case, {"outcome": "Igen"})
+    response = _post(client, vgr_lead, "propose", case, {"outcome": ""})
+    assert "Beskriv den lösning du föreslår." in response.content.decode()
+    assert _post(client, vgr_lead, "propose", case, {"outcome": "Ny rutin."}).status_code == 302
+    response = _post(client, vgr_lead, "propose", case, {"outcome": "Igen"})
     assert response.status_code == 400
-    assert "kan inte markeras som löst" in response.content.decode()
-    assert _post(client, vgr_lead, "reopen", case, {"text": "Följs inte."}).status_code == 302
-    assert _post(client, vgr_lead, "close", case, {"text": "Tillbakadraget."}).status_code == 302
+    assert "väntar på svar från den andra parten" in response.content.decode()
+    pending = case.proposals.get()
+    # The proposing side cannot confirm its own proposal.
+    response = _post(client, vgr_lead, "answer", case, {"answer": "ja", "proposal": pending.pk})
+    assert response.status_code == 403
     case.refresh_from_db()
-    assert case.status == "avslutad"
-    assert _post(client, vgr_lead, "comment", case, {"text": "x"}).status_code == 400
+    assert case.status == "oppen"
+    answer = {"answer": "ja", "proposal": pending.pk}
+    assert _post(client, boras_lead, "answer", case, answer).status_code == 302
+    assert _post(client, vgr_lead, "reopen", case, {"text": "Följs inte."}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "oppen"
+    assert _post(client, vgr_lead, "close", case, {"text": "Tillbakadraget."}).status_code == 403
+    case.refresh_from_db()
+    assert case.status == "oppen"
 
 
 def test_details_are_saved_and_audited(client, open_case, vgr_lead):
@@ -323,13 +348,16 @@ def test_case_page_action_forms_have_labels_help_and_error_state(client, open_ca
     assert 'value="Eskalera till nästa steg" class="btn btn-primary" id="knapp-eskalera"' in page
     assert 'class="checkboxinput form-check-input" id="uppgifter-is_systemic"' in page
     assert "is-invalid" not in page
-    response = _post(client, vgr_lead, "resolve", case, {"outcome": ""})
+    response = _post(client, vgr_lead, "propose", case, {"outcome": ""})
     text = response.content.decode()
     assert response.status_code == 400
     assert 'class="textarea form-control is-invalid"' in text
-    assert 'aria-invalid="true" aria-describedby="los-outcome_helptext los-outcome_error"' in text
-    assert '<div id="los-outcome_error" class="invalid-feedback">' in text
-    assert "Beskriv utfallet innan ärendet markeras som löst." in text
+    assert (
+        'aria-invalid="true" aria-describedby="foresla-outcome_helptext foresla-outcome_error"'
+        in text
+    )
+    assert '<div id="foresla-outcome_error" class="invalid-feedback">' in text
+    assert "Beskriv den lösning du föreslår." in text
 
 
 def test_filter_options_follow_a_renamed_step_and_an_unknown_id_is_ignored(
@@ -372,3 +400,26 @@ def test_the_ladder_is_kept_per_user_and_follows_every_change(
     assert "Första ärendet" not in theirs and "Andra ärendet" not in theirs
     client.force_login(boras_lead)
     assert second.reference in _ladder(client)
+
+
+def test_calendar_links_use_the_portals_one_base_address_whatever_host_asked(
+    client, open_case, make_user, parties, boras_lead, settings
+):
+    """The feed address on the page and the case links inside the .ics come from SITE_URL,
+    like every link in mail, not from the Host header of whoever asked."""
+    settings.SITE_URL = "http://127.0.0.1:8301"
+    settings.ALLOWED_HOSTS = ["*"]
+    sg = make_user(username="t-sg", role="styrgrupp", party=parties["vgr"])
+    case = open_case()
+    for reason in "abc":  # up to the step the steering group handles
+        case = services.case_escalate(case=case, actor=boras_lead, reason=reason)
+    client.force_login(sg)
+    page = client.get(reverse("escalation:calendar"), HTTP_HOST="elak.example").content.decode()
+    token = CalendarToken.objects.get(user=sg).token
+    assert f"http://127.0.0.1:8301/eskalering/kalender/{token}.ics" in page
+    assert "elak.example" not in page
+    feed = client.get(reverse("escalation:feed", args=[token]), HTTP_HOST="elak.example")
+    from icalendar import Calendar
+
+    urls = [str(event["url"]) for event in Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert urls == [f"http://127.0.0.1:8301/eskalering/arenden/{case.pk}/"]
