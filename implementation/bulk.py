@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from core.exports import Sheet, xlsx_bytes
 from core.tabular import RowReport, TableError, read_table
-from implementation import permissions
-from implementation.models import STATUS_POINTS, Level, Progress, Responsibility, Status, Unit
+from implementation import permissions, readiness
+from implementation.models import Level, Progress, Responsibility, Status, Unit
 from implementation.selectors import ChecklistRow, Stats, checklist, leads_for_units, unit_stats
 from implementation.services import BulkRow, check_applies, check_transition
 
@@ -65,11 +65,17 @@ def template_bytes(unit: Unit) -> bytes:
             % {"values": ", ".join(str(label) for label in Status.labels)}
         ],
         [_("Hinder och Ej aktuellt kräver en kommentar.")],
+        [_("Rader du inte ändrar lämnas orörda: de får inget nytt datum och ingen loggrad.")],
         [_("Inget sparas förrän alla rader är rätt ifyllda.")],
     ]
     return xlsx_bytes(
         [
-            Sheet(_("Ansvar"), TEMPLATE_HEADERS, rows),
+            Sheet(
+                _("Ansvar"),
+                TEMPLATE_HEADERS,
+                rows,
+                choices={COL_STATUS: [str(label) for label in Status.labels]},
+            ),
             Sheet(_("Instruktioner"), [_("Så fyller du i mallen")], instructions),
         ]
     )
@@ -88,6 +94,7 @@ class BulkResult:
     rows: list[BulkRow] = field(default_factory=list)
     report: RowReport = field(default_factory=RowReport)
     file_error: str = ""
+    unchanged: int = 0  # rows that change nothing (left alone)
 
     @property
     def ok(self) -> bool:
@@ -112,13 +119,56 @@ def validate_upload(upload, *, unit: Unit, user) -> BulkResult:
     seen: set[tuple[int, int]] = set()
     for row in table:
         checked = _check_row(row, units, items, current, seen, user, result.report)
-        if checked is not None:
+        if checked is None:
+            continue
+        if _unchanged(checked, current.get((checked.unit.pk, checked.responsibility.pk))):
+            result.unchanged += 1
+        else:
             result.rows.append(checked)
     return result
 
 
+def _text(value: str | None) -> str:
+    """Text as compared: line endings and trailing spaces as a spreadsheet may alter them."""
+    return "\n".join(
+        line.rstrip() for line in (value or "").replace("\r\n", "\n").split("\n")
+    ).strip()
+
+
+def _unchanged(row: BulkRow, progress: Progress | None) -> bool:
+    """True when the row would write nothing: same status, no comment, same next step."""
+    status = progress.status if progress else Status.EJ_PABORJAD
+    next_step = progress.next_step if progress else ""
+    return (
+        row.status == status
+        and not row.comment.strip()
+        and (row.next_step is None or _text(row.next_step) == _text(next_step))
+    )
+
+
+def _where(values: dict, unit: Unit | None = None, item: Responsibility | None = None) -> str:
+    """The row's item and unit as the error names them: "”Rutin för …” (Angered)"."""
+    title = item.title if item else values.get(COL_TITLE) or values.get(COL_CODE) or "–"
+    unit_name = unit.name if unit else values.get(COL_UNIT_NAME) or values.get(COL_UNIT) or "–"
+    return _("”%(item)s” (%(unit)s)") % {"item": title, "unit": unit_name}
+
+
+class _NamedReport:
+    """Adds the row's item and unit in front of every message about it."""
+
+    def __init__(self, report: RowReport, values: dict):
+        self.report, self.values = report, values
+        self.unit = self.item = None
+
+    def add(self, number: int, message: str) -> None:
+        self.report.add(number, f"{_where(self.values, self.unit, self.item)}: {message}")
+
+
 def _check_row(row, units, items, current, seen, user, report: RowReport) -> BulkRow | None:
     values = row.values
+    report = _NamedReport(report, values)
+    report.unit = units.get(values.get(COL_UNIT, ""))
+    report.item = items.get(values.get(COL_CODE, ""))
     unit = units.get(values.get(COL_UNIT, ""))
     if unit is None:
         report.add(
@@ -178,9 +228,8 @@ CHECKLIST_HEADERS = [
     "Ansvar",
     "Klart senast",
     "Status",
-    "Framsteg (%)",
+    "Orsak till hinder",
     "Nästa steg",
-    "Länk till underlag",
     "Senast ändrad",
     "Ändrad av",
 ]
@@ -203,9 +252,8 @@ def _checklist_rows(rows: list[ChecklistRow]) -> list[list]:
                 row.item.title,
                 row.item.due_date,
                 row.status_label,
-                "" if STATUS_POINTS[row.status] is None else STATUS_POINTS[row.status],
+                progress.blocker_reason if progress and row.status == Status.HINDER else "",
                 progress.next_step if progress else "",
-                progress.evidence_url if progress else "",
                 progress.updated_at if progress else None,
                 (str(progress.updated_by) if progress and progress.updated_by else ""),
             ]
@@ -219,13 +267,15 @@ SUMMARY_HEADERS = [
     "Nivå",
     "Implementeringsansvariga",
     "Antal ansvar",
+    "Ej aktuellt",
+    "Tillämpliga",
     "Klara",
     "Pågår",
     "Hinder",
-    "Ej aktuellt",
     "Ej påbörjade",
     "Andel klara (%)",
-    "Framsteg (%)",
+    "Klara av tillämpliga",
+    "Viktad framdrift (%)",
 ]
 
 
@@ -233,23 +283,31 @@ def _pct(value: float | None):
     return "" if value is None else round(value * 100)
 
 
-def _summary_rows(units: list[Unit], stats: dict[int, Stats], leads: dict[int, list]) -> list:
+def _summary_row(u: Unit, stats: Stats, leads: dict[int, list]) -> list:
     return [
-        [
-            u.parent.name if u.parent_id else ("" if u.level != Level.FORVALTNING else u.name),
-            u.name,
-            u.get_level_display(),
-            ", ".join(str(p) for p in leads.get(u.pk, [])) or _("Saknas"),
-            stats[u.pk].total,
-            stats[u.pk].done,
-            stats[u.pk].in_progress,
-            stats[u.pk].blocked,
-            stats[u.pk].excluded,
-            stats[u.pk].not_started,
-            _pct(stats[u.pk].done_share),
-            _pct(stats[u.pk].progress),
-        ]
-        for u in units
+        u.parent.name if u.parent_id else ("" if u.level != Level.FORVALTNING else u.name),
+        u.name,
+        u.get_level_display(),
+        ", ".join(str(p) for p in leads.get(u.pk, [])) or _("Saknas"),
+        stats.total,
+        stats.excluded,
+        stats.applicable,
+        stats.done,
+        stats.in_progress,
+        stats.blocked,
+        stats.not_started,
+        _pct(stats.done_share),
+        readiness.headline_text(stats),
+        _pct(stats.weighted),
+    ]
+
+
+def _explanation() -> list[list]:
+    return [
+        [_("Andel klara: ansvar med status Klar av de tillämpliga ansvaren.")],
+        [_("Tillämpliga: alla ansvar för enhetens nivå utom de som är Ej aktuellt.")],
+        [_("Hinder räknas aldrig som framsteg.")],
+        [str(readiness.WEIGHTED_EXPLANATION)],
     ]
 
 
@@ -261,8 +319,13 @@ def export_units(units: list[Unit]) -> bytes:
     rows = checklist(units, with_users=True)
     return xlsx_bytes(
         [
-            Sheet("Sammanställning", SUMMARY_HEADERS, _summary_rows(units, stats, leads)),
+            Sheet(
+                "Sammanställning",
+                SUMMARY_HEADERS,
+                [_summary_row(u, stats[u.pk], leads) for u in units],
+            ),
             Sheet("Checklista", CHECKLIST_HEADERS, _checklist_rows(rows)),
+            Sheet(_("Förklaring"), [_("Så räknas siffrorna")], _explanation()),
         ]
     )
 

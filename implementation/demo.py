@@ -21,7 +21,6 @@ from accounts.models import User
 from agreements.models import Party
 from core.refdata import LoadReport
 from core.roles import Role
-from implementation import tally
 from implementation.models import (
     TRANSITIONS,
     DevelopmentNeed,
@@ -35,6 +34,7 @@ from implementation.models import (
     Unit,
     UnitMembership,
 )
+from implementation.readiness import summaries
 
 BATCH = 5000
 
@@ -141,7 +141,7 @@ def seed(*, scale: str, password: str, report: LoadReport) -> None:
     leads = _appoint_leads(new_units, scale, report)
     _create_progress(new_units, leads, scale, rng, report)
     _create_needs(new_units, leads, rng, report)
-    tally.rebuild()  # the rows above were bulk-inserted, past the services
+    summaries.rebuild()  # the rows above were bulk-inserted, past the services
     seed.last_seconds = time.monotonic() - started  # read by the benchmark
 
 
@@ -405,6 +405,7 @@ def _create_progress(units, leads, scale, rng, report) -> None:
                     next_step=rng.choice(
                         ["", "", "Följa upp på nästa APT.", "Förankra i ledningsgruppen."]
                     ),
+                    blocker_reason=_blocker_reason(entries) if final == Status.HINDER else "",
                     status_changed_at=last_change,
                     updated_at=entries[-1][LOG_AT],
                     updated_by=author,
@@ -450,7 +451,19 @@ LOG_COLUMNS = (
     "excluded_delta",
     "points_delta",
 )
-LOG_BEFORE, LOG_AFTER, LOG_AT = 3, 4, 7  # indexes in an _entries tuple
+LOG_BEFORE, LOG_AFTER, LOG_COMMENT, LOG_AT = 3, 4, 5, 7  # indexes in an _entries tuple
+
+
+def _blocker_reason(entries: list[tuple]) -> str:
+    """The comment that set Hinder, as ``services.progress_update`` keeps it."""
+    return next(
+        (
+            e[LOG_COMMENT]
+            for e in reversed(entries)
+            if e[LOG_AFTER] == Status.HINDER and e[LOG_COMMENT]
+        ),
+        "",
+    )
 
 
 def _insert_log(logs: list[tuple]) -> None:

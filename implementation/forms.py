@@ -19,7 +19,7 @@ from implementation.models import (
     Status,
     Unit,
 )
-from implementation.services import check_transition
+from implementation.services import NewEvidence, check_transition
 
 
 def _helper(label) -> FormHelper:
@@ -96,26 +96,49 @@ class ProgressForm(StatusFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    evidence_name = forms.CharField(
+        label=_("Namn på underlaget"),
+        required=False,
+        max_length=200,
+        help_text=_("Till exempel ”Rutin för samordnad vårdplanering”. Tomt: filens namn."),
+    )
+    evidence_file = forms.FileField(
+        label=_("Lägg till en fil"),
+        required=False,
+        validators=[EVIDENCE_VALIDATOR],
+        help_text=_("PDF, Word (DOCX) eller Excel (XLSX), högst 10 MB."),
+    )
     evidence_url = forms.URLField(
-        label=_("Länk till underlag"),
+        label=_("Lägg till en länk"),
         required=False,
         max_length=500,
         assume_scheme="https",
         help_text=_("Till exempel en rutin på intranätet."),
     )
-    evidence_file = forms.FileField(
-        label=_("Fil med underlag"),
+    remove_evidence = forms.TypedMultipleChoiceField(
+        label=_("Ta bort underlag"),
         required=False,
-        validators=[EVIDENCE_VALIDATOR],
-        help_text=_("PDF, Word (DOCX) eller Excel (XLSX), högst 10 MB."),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Markerade filer och länkar tas bort för gott när du sparar."),
     )
-    remove_file = forms.BooleanField(label=_("Ta bort den sparade filen"), required=False)
 
-    def __init__(self, *args, has_file: bool = False, **kwargs):
+    def __init__(self, *args, evidence=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if not has_file:
-            del self.fields["remove_file"]
+        if evidence:
+            self.fields["remove_evidence"].choices = [(e.pk, e.name) for e in evidence]
+        else:
+            del self.fields["remove_evidence"]
         self.helper = _helper(_("Spara"))
+
+    def new_evidence(self) -> tuple:
+        data, found = self.cleaned_data, []
+        name = data.get("evidence_name", "")
+        if data.get("evidence_file"):
+            found.append(NewEvidence(name=name, file=data["evidence_file"]))
+        if data.get("evidence_url"):
+            found.append(NewEvidence(name=name or data["evidence_url"], url=data["evidence_url"]))
+        return tuple(found)
 
 
 class UnitForm(forms.Form):

@@ -1,7 +1,7 @@
 """Units, phases, responsibilities, leads and the progress log (domain.md §3).
 
-Status rules (the percentage a status implies and the allowed transitions) live here in one
-place: ``STATUS_POINTS`` and ``TRANSITIONS``.
+The allowed transitions live here (``TRANSITIONS``); what a status counts as in the readiness
+figures lives in ``implementation.readiness`` (``STATUS_POINTS`` is its weights table).
 """
 
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import UploadValidator
+from implementation.readiness.definition import WEIGHTS
 
 
 class Level(models.TextChoices):
@@ -169,15 +170,9 @@ class Status(models.TextChoices):
     EJ_AKTUELLT = "ej_aktuellt", _("Ej aktuellt")
 
 
-# The progress a status implies, in percent. None: the item does not apply to the unit and
-# leaves the denominator of every roll-up.
-STATUS_POINTS: dict[str, int | None] = {
-    Status.EJ_PABORJAD: 0,
-    Status.PAGAR: 50,
-    Status.HINDER: 25,
-    Status.KLAR: 100,
-    Status.EJ_AKTUELLT: None,
-}
+# The weighted measure's percentage per status (``implementation.readiness``; None: Ej aktuellt,
+# outside the denominator).
+STATUS_POINTS: dict[str, int | None] = WEIGHTS
 
 # Statuses that need a comment saying why.
 COMMENT_REQUIRED = frozenset({Status.HINDER, Status.EJ_AKTUELLT})
@@ -228,12 +223,10 @@ class Progress(models.Model):
         _("status"), max_length=20, choices=Status, default=Status.EJ_PABORJAD
     )
     next_step = models.TextField(_("nästa steg"), blank=True)
-    evidence_url = models.URLField(_("länk till underlag"), max_length=500, blank=True)
-    evidence_file = models.FileField(
-        _("fil med underlag"),
-        upload_to="genomforande/underlag/%Y/%m/",
+    blocker_reason = models.TextField(
+        _("orsak till hinder"),
         blank=True,
-        validators=[EVIDENCE_VALIDATOR],
+        help_text=_("Kommentaren när ansvaret fick status Hinder; tom när det inte har hinder."),
     )
     status_changed_at = models.DateTimeField(_("status ändrad"), null=True, blank=True)
     updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
@@ -269,6 +262,55 @@ class Progress(models.Model):
     @property
     def points(self) -> int | None:
         return STATUS_POINTS[self.status]
+
+
+class Evidence(models.Model):
+    """A named file or link that shows an item's work in a unit. An item has any number.
+
+    Added and removed only through ``services`` (each in the item's log); a removed file is
+    deleted from storage once the transaction has committed.
+    """
+
+    progress = models.ForeignKey(
+        Progress, verbose_name=_("framsteg"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    file = models.FileField(
+        _("fil"),
+        upload_to="genomforande/underlag/%Y/%m/",
+        blank=True,
+        max_length=300,
+        validators=[EVIDENCE_VALIDATOR],
+    )
+    url = models.URLField(_("länk"), max_length=500, blank=True)
+    added_at = models.DateTimeField(_("tillagt"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tillagt av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("underlag")
+        verbose_name_plural = _("underlag")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(file="") & ~models.Q(url=""))
+                | (~models.Q(file="") & models.Q(url="")),
+                name="evidence_file_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)
 
 
 class ProgressLog(models.Model):
@@ -407,7 +449,7 @@ class ReadinessCount(models.Model):
     sum of the percentages those statuses imply (a missing row: all Ej påbörjad).
 
     A summary of ``Progress`` so that county-wide readiness reads ~2 600 rows instead of
-    ~40 000. Kept in step by ``implementation.tally`` in the same transaction as every
+    ~40 000. Kept in step by ``implementation.readiness.summaries`` in the same transaction as every
     progress write; ``manage.py rebuild_readiness`` recomputes it from scratch. Retired items
     and items of another level are filtered when reading, so retiring an item needs no update.
     """
@@ -438,7 +480,7 @@ class ReadinessWeek(models.Model):
     """The progress log's deltas summed per party and week (Monday, Swedish time), over the
     active items only: what the weekly readiness history walks back with.
 
-    Kept in step by ``implementation.tally`` in the same transaction as the log entry (and as
+    Kept in step by ``implementation.readiness.summaries`` in the same transaction as the log entry (and as
     retiring or restoring an item); ``manage.py rebuild_readiness`` recomputes it.
     """
 

@@ -1,14 +1,10 @@
 """Every non-trivial read of implementation tracking, in a bounded number of queries.
 
-Readiness arithmetic (one place): a unit's applicable items are the active items of its level.
-A missing progress row counts as Ej påbörjad. Each status implies a percentage
-(``models.STATUS_POINTS``); Ej aktuellt leaves the denominator. Roll-ups weigh every
-unit × item pair equally:
-
-- ``done_share`` = items Klar / applicable items (applicable = all − Ej aktuellt);
-- ``progress``   = sum of implied percentages / (100 × applicable items).
-
-A förvaltning rolls up from itself and its verksamheter; a party from all its units.
+What progress means is defined once, in ``implementation.readiness`` (``Stats``: the headline
+*andel klara* and the named weighted measure). Here: which pairs are counted. A unit's
+applicable items are the active items of its level; a missing progress row counts as Ej
+påbörjad; roll-ups weigh every unit × item pair equally. A förvaltning rolls up from itself
+and its verksamheter; a party from all its units.
 """
 
 import datetime as dt
@@ -34,7 +30,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from implementation.models import (
-    STATUS_POINTS,
+    Evidence,
     Level,
     MembershipRole,
     Phase,
@@ -47,61 +43,16 @@ from implementation.models import (
     Unit,
     UnitMembership,
 )
+from implementation.readiness import summaries
+from implementation.readiness.definition import WEIGHTS, Stats
 
 User = get_user_model()
 
 
-# --- arithmetic ------------------------------------------------------------------------------
-@dataclass
-class Stats:
-    """Counts over unit × item pairs, and what they mean."""
-
-    total: int = 0  # applicable pairs including Ej aktuellt
-    done: int = 0
-    excluded: int = 0
-    blocked: int = 0
-    in_progress: int = 0
-    points: int = 0  # sum of implied percentages
-
-    def __add__(self, other: "Stats") -> "Stats":
-        return Stats(
-            self.total + other.total,
-            self.done + other.done,
-            self.excluded + other.excluded,
-            self.blocked + other.blocked,
-            self.in_progress + other.in_progress,
-            self.points + other.points,
-        )
-
-    @property
-    def applicable(self) -> int:
-        return self.total - self.excluded
-
-    @property
-    def not_started(self) -> int:
-        return self.applicable - self.done - self.blocked - self.in_progress
-
-    @property
-    def done_share(self) -> float | None:
-        return self.done / self.applicable if self.applicable else None
-
-    @property
-    def progress(self) -> float | None:
-        return self.points / (100 * self.applicable) if self.applicable else None
-
-    @property
-    def percent(self) -> int:
-        """Progress as a whole percentage (for <progress> elements)."""
-        return round((self.progress or 0) * 100)
-
-
+# --- arithmetic (the definition lives in implementation.readiness) ----------------------------
 def points_case():
-    """The percentage a progress row's status implies, as an SQL expression."""
-    return Case(
-        *[When(status=s, then=p) for s, p in STATUS_POINTS.items() if p],
-        default=0,
-        output_field=IntegerField(),
-    )
+    """The weighted measure's percentage of a progress row's status, as an SQL expression."""
+    return summaries.points_case()
 
 
 def status_aggregates() -> dict:
@@ -160,22 +111,10 @@ def _status_counts(unit_ids: Iterable[int] | None, *fields: str):
     return rows.values(*keys).annotate(n=Count("pk")).order_by().values_list(*keys, "n")
 
 
-_STATUS_FIELD = {
-    Status.KLAR: "done",
-    Status.EJ_AKTUELLT: "excluded",
-    Status.HINDER: "blocked",
-    Status.PAGAR: "in_progress",
-}
-
-
 def add_status(target: Stats | None, status: str, n: int) -> None:
     """Add ``n`` progress rows of ``status`` to ``target`` (None: ignored)."""
-    if target is None:
-        return
-    name = _STATUS_FIELD.get(status)
-    if name:
-        setattr(target, name, getattr(target, name) + n)
-    target.points += (STATUS_POINTS[status] or 0) * n
+    if target is not None:
+        target.add_status(status, n)
 
 
 def fill_stats(target: Stats | None, row: dict) -> None:
@@ -378,6 +317,27 @@ def recent_log(
     return list(rows.select_related(*related).order_by(*RECENT_ORDER)[:limit])
 
 
+def evidence_of(progress: Progress | None) -> list[Evidence]:
+    """An item's named files and links, oldest first. One query (none without progress)."""
+    if progress is None:
+        return []
+    return list(progress.evidence.select_related("added_by").order_by("added_at", "pk"))
+
+
+def evidence_for_units(unit_ids: Iterable[int]) -> dict[tuple[int, int], list[Evidence]]:
+    """Every evidence row of the units' items, keyed by (unit id, item id). One query."""
+    found: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
+    rows = (
+        Evidence.objects.filter(progress__unit_id__in=list(unit_ids))
+        .annotate(unit_id=F("progress__unit_id"), item_id=F("progress__responsibility_id"))
+        .only("pk", "name", "file", "url", "progress_id")
+        .order_by("added_at", "pk")
+    )
+    for row in rows:
+        found[(row.unit_id, row.item_id)].append(row)
+    return dict(found)
+
+
 def item_log(*, unit: Unit, responsibility: Responsibility, limit: int = 200) -> list[ProgressLog]:
     return list(
         ProgressLog.objects.filter(unit=unit, responsibility=responsibility)
@@ -462,28 +422,18 @@ def unit_checklist_by_phase(unit: Unit) -> list[PhaseGroup]:
 def rows_stats(rows: Iterable[ChecklistRow], unit_ids: Iterable[int]) -> dict[int, Stats]:
     """Stats per unit from its checklist rows (every applicable item, with its progress):
     what ``unit_stats`` reads from the database, without a query."""
-    sums = {uid: [0, 0, 0, 0, 0, 0] for uid in unit_ids}
-    slot = {Status.KLAR: 1, Status.EJ_AKTUELLT: 2, Status.HINDER: 3, Status.PAGAR: 4}
+    stats = {uid: Stats() for uid in unit_ids}
     for row in rows:
-        acc = sums[row.unit.pk]
-        status = row.status
-        acc[0] += 1
-        if status in slot:
-            acc[slot[status]] += 1
-        acc[5] += STATUS_POINTS[status] or 0
-    return {uid: Stats(*acc) for uid, acc in sums.items()}
+        target = stats[row.unit.pk]
+        target.total += 1
+        target.add_status(row.status)
+    return stats
 
 
 def _row_stats(row: ChecklistRow) -> Stats:
-    status = row.status
-    return Stats(
-        total=1,
-        done=int(status == Status.KLAR),
-        excluded=int(status == Status.EJ_AKTUELLT),
-        blocked=int(status == Status.HINDER),
-        in_progress=int(status == Status.PAGAR),
-        points=STATUS_POINTS[status] or 0,
-    )
+    stats = Stats(total=1)
+    stats.add_status(row.status)
+    return stats
 
 
 def forvaltning_rollup(
@@ -592,7 +542,7 @@ def party_overview(party) -> PartyOverview:
 
 
 # --- county-wide readiness (for the overview and the steering-group dashboard) ---------------
-# Read from the summaries that implementation.tally keeps in step with every progress write
+# Read from the summaries that implementation.readiness.summaries keeps in step with every progress write
 # (a few thousand rows instead of every progress row and log entry).
 Cell = tuple[int, str, int]  # (party id, level, phase id)
 
@@ -703,11 +653,7 @@ def units_with_phase_stats(
 
     points = Sum(
         Case(
-            *[
-                When(applicable & Q(progress__status=s), then=p)
-                for s, p in STATUS_POINTS.items()
-                if p
-            ],
+            *[When(applicable & Q(progress__status=s), then=p) for s, p in WEIGHTS.items() if p],
             default=0,
             output_field=IntegerField(),
         )
@@ -923,4 +869,48 @@ def lead_candidates(unit: Unit) -> QuerySet:
     """Active users of the unit's party, for appointing leads and members."""
     return User.objects.filter(party_id=unit.party_id, is_active=True).order_by(
         "first_name", "last_name", "username"
+    )
+
+
+# --- blockers (for the steering group: where decisions are made) -----------------------------
+def blocked_items(
+    unit_ids: Iterable[int] | None = None,
+    *,
+    phase_id: int | None = None,
+    level: str = "",
+    limit: int = 200,
+) -> list[Progress]:
+    """Applicable items with status Hinder in the units (None: the whole county), with their
+    reason, unit and party, oldest blocker first. One query."""
+    rows = applicable_progress().filter(status=Status.HINDER)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    if phase_id is not None:
+        rows = rows.filter(responsibility__phase_id=phase_id)
+    if level:
+        rows = rows.filter(responsibility__level=level)
+    rows = rows.select_related("unit", "unit__party", "responsibility", "responsibility__phase")
+    return list(rows.order_by("status_changed_at", "pk")[:limit])
+
+
+@dataclass
+class BlockerChanges:
+    new: list[ProgressLog]  # entries that set Hinder (the comment is the reason)
+    resolved: list[ProgressLog]  # entries that left Hinder
+
+
+def blockers_since(since: dt.datetime, *, limit: int = 50) -> BlockerChanges:
+    """Blockers that arose and that were resolved at or after ``since`` (newest first, active
+    items only; the latest ``limit`` changes of either kind). One query."""
+    arose = Q(status_after=Status.HINDER) & ~Q(status_before=Status.HINDER)
+    ended = Q(status_before=Status.HINDER) & ~Q(status_after=Status.HINDER)
+    entries = list(
+        ProgressLog.objects.filter(arose | ended, created_at__gte=since)
+        .filter(responsibility__is_active=True)
+        .select_related("unit", "unit__party", "author", "responsibility")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return BlockerChanges(
+        new=[e for e in entries if e.status_after == Status.HINDER],
+        resolved=[e for e in entries if e.status_after != Status.HINDER],
     )

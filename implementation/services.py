@@ -15,12 +15,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_actor
-from implementation import tally
 from implementation.models import (
     COMMENT_REQUIRED,
     NEED_TRANSITIONS,
     TRANSITIONS,
     DevelopmentNeed,
+    Evidence,
     Level,
     MembershipRole,
     NeedStatus,
@@ -32,6 +32,7 @@ from implementation.models import (
     Unit,
     UnitMembership,
 )
+from implementation.readiness import summaries
 
 _UNSET = object()
 
@@ -72,6 +73,15 @@ def _progress_for_update(*, unit: Unit, responsibility: Responsibility) -> Progr
     return progress
 
 
+@dataclass(frozen=True)
+class NewEvidence:
+    """A file or a link to add to an item (exactly one of ``file`` and ``url``)."""
+
+    name: str
+    file: object = None  # an UploadedFile
+    url: str = ""
+
+
 def progress_update(
     *,
     unit: Unit,
@@ -80,68 +90,145 @@ def progress_update(
     status: str,
     comment: str = "",
     next_step=_UNSET,
-    evidence_url=_UNSET,
-    evidence_file=_UNSET,
+    add_evidence: tuple[NewEvidence, ...] = (),
+    remove_evidence: tuple[int, ...] = (),
     at: dt.datetime | None = None,
 ) -> ProgressLog | None:
     """Set an item's status for a unit and log it (with the comment), in one transaction.
 
-    ``next_step``, ``evidence_url`` and ``evidence_file`` change only when given (pass
-    ``evidence_file=None`` to remove the file). Returns the log entry, or None when nothing
-    changed and there was no comment.
+    ``next_step`` changes only when given. ``add_evidence`` / ``remove_evidence`` (ids of the
+    item's ``Evidence``) add and remove named files and links, each with its own line in the
+    item's log; a removed file leaves storage after commit. The blocker's reason is the
+    comment given with Hinder. Returns the status entry, or None when the status, the next
+    step and the comment are unchanged (evidence alone is logged by its own lines).
     """
     check_applies(unit=unit, responsibility=responsibility)
     comment = (comment or "").strip()
     now = at or timezone.now()
+    if _nothing_to_write(unit, responsibility, status, comment, next_step, add_evidence):
+        return None
     with transaction.atomic(), audit_actor(actor):
         progress = _progress_for_update(unit=unit, responsibility=responsibility)
         before = progress.status
         check_transition(before=before, after=status, comment=comment)
-        changed = _apply_details(progress, next_step, evidence_url, evidence_file)
+        _evidence_changes(progress, actor, add_evidence, remove_evidence, now)
+        changed = _apply_next_step(progress, next_step)
         if status == before and not comment and not changed:
             return None
-        progress.status = status
-        if status != before:
-            progress.status_changed_at = now
+        _set_status(progress, status=status, before=before, comment=comment, now=now)
         progress.updated_at = now
         progress.updated_by = actor
         progress.full_clean()
         progress.save()
-        entry = ProgressLog(
-            progress=progress,
-            unit=unit,
-            responsibility=responsibility,
-            responsibility_title=responsibility.title,
-            status_before=before,
-            status_after=status,
-            comment=comment,
-            author=actor,
-            created_at=now,
-        )
-        entry.set_deltas()
-        entry.save()
-        tally.record(entry)
+        entry = _log(progress, status_before=before, comment=comment, actor=actor, at=now)
+        summaries.record(entry)
         return entry
 
 
-def _apply_details(progress: Progress, next_step, evidence_url, evidence_file) -> bool:
-    changed = False
-    if next_step is not _UNSET and (next_step or "").strip() != progress.next_step:
-        progress.next_step = (next_step or "").strip()
-        changed = True
-    if evidence_url is not _UNSET and (evidence_url or "").strip() != progress.evidence_url:
-        progress.evidence_url = (evidence_url or "").strip()
-        changed = True
-    if evidence_file is not _UNSET:
-        if evidence_file is None:
-            if progress.evidence_file:
-                progress.evidence_file.delete(save=False)
-                changed = True
-            progress.evidence_file = ""
-        else:
-            progress.evidence_file = evidence_file
-            changed = True
-    return changed
+def _nothing_to_write(unit, responsibility, status, comment, next_step, add_evidence) -> bool:
+    """An untouched item (no row yet) that stays Ej påbörjad with nothing added: write no row,
+    so that it gets no date (a missing row already means Ej påbörjad)."""
+    if status != Status.EJ_PABORJAD or comment or add_evidence:
+        return False
+    if next_step is not _UNSET and (next_step or "").strip():
+        return False
+    return not Progress.objects.filter(unit=unit, responsibility=responsibility).exists()
+
+
+def _set_status(progress: Progress, *, status: str, before: str, comment: str, now) -> None:
+    progress.status = status
+    if status != before:
+        progress.status_changed_at = now
+    if status != Status.HINDER:
+        progress.blocker_reason = ""
+    elif comment:
+        progress.blocker_reason = comment
+
+
+def _log(progress: Progress, *, status_before: str, comment: str, actor, at) -> ProgressLog:
+    entry = ProgressLog(
+        progress=progress,
+        unit=progress.unit,
+        responsibility=progress.responsibility,
+        responsibility_title=progress.responsibility.title,
+        status_before=status_before,
+        status_after=progress.status,
+        comment=comment,
+        author=actor,
+        created_at=at,
+    )
+    entry.set_deltas()
+    entry.save()
+    return entry
+
+
+def _apply_next_step(progress: Progress, next_step) -> bool:
+    if next_step is _UNSET or (next_step or "").strip() == progress.next_step:
+        return False
+    progress.next_step = (next_step or "").strip()
+    return True
+
+
+def _evidence_changes(progress: Progress, actor, add, remove, now) -> None:
+    if not add and not remove:
+        return
+    if progress._state.adding or progress.pk is None:
+        progress.save()
+    for item in Evidence.objects.filter(progress=progress, pk__in=list(remove)):
+        _evidence_remove(progress, item, actor, now)
+    for new in add:
+        _evidence_add(progress, new, actor, now)
+
+
+def _evidence_add(progress: Progress, new: NewEvidence, actor, now) -> Evidence:
+    name = (new.name or "").strip() or (
+        new.file.name.rsplit("/", 1)[-1] if new.file else (new.url or "").strip()
+    )
+    evidence = Evidence(
+        progress=progress,
+        name=name[:200],
+        url=(new.url or "").strip() if not new.file else "",
+        added_by=actor,
+        added_at=now,
+    )
+    if new.file:
+        evidence.file = new.file
+    evidence.full_clean()
+    evidence.save()
+    kind = _("Fil tillagd") if new.file else _("Länk tillagd")
+    _log(progress, status_before=progress.status, comment=f"{kind}: ”{name}”", actor=actor, at=now)
+    return evidence
+
+
+def _evidence_remove(progress: Progress, evidence: Evidence, actor, now) -> None:
+    stored = evidence.file.name if evidence.file else ""
+    storage = evidence.file.storage
+    kind = _("Fil borttagen") if stored else _("Länk borttagen")
+    evidence.delete()
+    _log(
+        progress,
+        status_before=progress.status,
+        comment=f"{kind}: ”{evidence.name}”",
+        actor=actor,
+        at=now,
+    )
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def evidence_change(
+    *,
+    unit: Unit,
+    responsibility: Responsibility,
+    actor,
+    add: tuple[NewEvidence, ...] = (),
+    remove: tuple[int, ...] = (),
+) -> None:
+    """Add and remove an item's evidence without touching its status (all or nothing)."""
+    check_applies(unit=unit, responsibility=responsibility)
+    with transaction.atomic(), audit_actor(actor):
+        progress = _progress_for_update(unit=unit, responsibility=responsibility)
+        _evidence_changes(progress, actor, add, remove, timezone.now())
 
 
 def progress_mark_done_from_evidence(
@@ -359,7 +446,7 @@ def responsibility_set_active(*, item: Responsibility, actor, active: bool) -> R
         item.is_active = active
         item.save(update_fields=["is_active"])
         if changed:
-            tally.item_active_changed()
+            summaries.item_active_changed()
     return item
 
 

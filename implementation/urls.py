@@ -35,5 +35,9 @@ urlpatterns = [
     path(UNIT + "behov/nytt/", views_manage.need_create_view, name="need_create"),
     path(UNIT + "behov/<int:pk>/", views_manage.need_edit, name="need_edit"),
     path(UNIT + "ansvar/<slug:code>/", views.progress_edit, name="progress"),
-    path(UNIT + "ansvar/<slug:code>/underlag/", views.evidence_download, name="evidence"),
+    path(
+        UNIT + "ansvar/<slug:code>/underlag/<int:pk>/",
+        views.evidence_download,
+        name="evidence",
+    ),
 ]

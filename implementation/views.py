@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agreements.models import Federation, Party
 from core.exports import XLSX_MIME
-from implementation import bulk, evidence, permissions, selectors
+from implementation import bulk, evidence, permissions, readiness, selectors
 from implementation.forms import ProgressForm, QuickStatusForm
 from implementation.models import (
+    Evidence,
     Level,
     MembershipRole,
     Phase,
@@ -204,6 +205,7 @@ def quick_status(request, unit_id: int, item_id: int):
         **_my_context(request, selectors.my_page(request.user)),
         "row_unit": unit,
         "row_item": item,
+        "row_section": request.POST.get("section", ""),
         "form": form,
         "saved": saved and not unchanged,
         "unchanged": unchanged,
@@ -233,6 +235,8 @@ def party(request, party: str):
                 (Level(level).label, s) for level, s in overview.by_level.items() if s.total
             ],
             "can_add_unit": permissions.can_manage_catalogue(request.user),
+            "weighted_name": readiness.WEIGHTED_NAME,
+            "weighted_explanation": readiness.WEIGHTED_EXPLANATION,
         },
     )
 
@@ -264,6 +268,10 @@ def unit(request, party: str, unit: str):
             "unit": unit_obj,
             "groups": groups,
             "evidence": {item_id: found for (_unit, item_id), found in lines.items()},
+            "kept": {
+                item_id: found
+                for (_unit, item_id), found in selectors.evidence_for_units([unit_obj.pk]).items()
+            },
             "own": own,
             "children": [(c, child_stats[c.pk], child_leads.get(c.pk, [])) for c in children],
             "rollup": rollup,
@@ -322,12 +330,13 @@ def progress_edit(request, party: str, unit: str, code: str):
         .filter(unit=unit_obj, responsibility=item)
         .first()
     )
+    kept = selectors.evidence_of(progress)
     can_edit = permissions.can_edit_progress(request.user, unit_obj) and item.is_active
     if request.method == "POST":
         _require(can_edit)
     form = None
     if can_edit:
-        form = _progress_form(request, progress)
+        form = _progress_form(request, progress, kept)
         saved = (
             request.method == "POST"
             and form.is_valid()
@@ -343,33 +352,31 @@ def progress_edit(request, party: str, unit: str, code: str):
             "item": item,
             "progress": progress,
             "status": progress.status if progress else Status.EJ_PABORJAD,
+            "kept": kept,
             "form": form,
             "log": selectors.item_log(unit=unit_obj, responsibility=item),
             "evidence": evidence.collect([unit_obj.pk], [item.pk]).get((unit_obj.pk, item.pk), []),
+            "today": timezone.localdate(),
         },
     )
 
 
-def _progress_form(request, progress: Progress | None) -> ProgressForm:
+def _progress_form(request, progress: Progress | None, kept) -> ProgressForm:
     kwargs = {
         "current_status": progress.status if progress else Status.EJ_PABORJAD,
-        "has_file": bool(progress and progress.evidence_file),
+        "evidence": kept,
     }
     if request.method == "POST":
         return ProgressForm(request.POST, request.FILES, **kwargs)
     initial = {"status": kwargs["current_status"]}
     if progress:
-        initial.update(next_step=progress.next_step, evidence_url=progress.evidence_url)
+        initial.update(next_step=progress.next_step)
     return ProgressForm(initial=initial, **kwargs)
 
 
 def _save_progress(request, form: ProgressForm, unit_obj: Unit, item: Responsibility) -> bool:
     data = form.cleaned_data
-    extra = {}
-    if data.get("evidence_file"):
-        extra["evidence_file"] = data["evidence_file"]
-    elif data.get("remove_file"):
-        extra["evidence_file"] = None
+    added, removed = form.new_evidence(), tuple(data.get("remove_evidence") or ())
     try:
         entry = progress_update(
             unit=unit_obj,
@@ -378,13 +385,13 @@ def _save_progress(request, form: ProgressForm, unit_obj: Unit, item: Responsibi
             status=data["status"],
             comment=data["comment"],
             next_step=data["next_step"],
-            evidence_url=data["evidence_url"],
-            **extra,
+            add_evidence=added,
+            remove_evidence=removed,
         )
     except ValidationError as error:
         form.add_error(None, error)
         return False
-    if entry is None:
+    if entry is None and not added and not removed:
         messages.info(request, _("Inget ändrades."))
     else:
         messages.success(request, _("Sparat: %(item)s.") % {"item": item.title})
@@ -392,15 +399,20 @@ def _save_progress(request, form: ProgressForm, unit_obj: Unit, item: Responsibi
 
 
 @require_safe
-def evidence_download(request, party: str, unit: str, code: str):
-    """The evidence file, served only through this permission-checked view."""
+def evidence_download(request, party: str, unit: str, code: str, pk: int):
+    """One evidence file, served only through this permission-checked view."""
     unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
     _require(permissions.can_view(request.user))
-    progress = get_object_or_404(Progress, unit=unit_obj, responsibility__code=code)
-    if not progress.evidence_file:
+    kept = get_object_or_404(
+        Evidence,
+        pk=pk,
+        progress__unit=unit_obj,
+        progress__responsibility__code=code,
+    )
+    if not kept.file:
         raise Http404
-    name = progress.evidence_file.name.rsplit("/", 1)[-1]
-    return FileResponse(progress.evidence_file.open("rb"), as_attachment=True, filename=name)
+    name = kept.file.name.rsplit("/", 1)[-1]
+    return FileResponse(kept.file.open("rb"), as_attachment=True, filename=name)
 
 
 # --- exports ---------------------------------------------------------------------------------

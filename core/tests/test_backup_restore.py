@@ -175,7 +175,7 @@ def build_data_set(tmp_path: Path, settings) -> dict[str, bytes]:
     from accounts.models import User
     from agreements.models import Agreement, AgreementDocument
     from conferences.models import Conference, ConferenceDocument
-    from implementation.models import Progress
+    from implementation.models import Evidence, Progress
 
     settings.MEDIA_ROOT = tmp_path / "source-media"
     call_command("seed_demo", stdout=io.StringIO())
@@ -200,7 +200,8 @@ def build_data_set(tmp_path: Path, settings) -> dict[str, bytes]:
         uploaded_by=admin,
     )
     progress = Progress.objects.order_by("pk").first()
-    progress.evidence_file.save("underlag.pdf", ContentFile(PDF[::-1]), save=True)
+    evidence = Evidence(progress=progress, name="Underlag")
+    evidence.file.save("underlag.pdf", ContentFile(PDF[::-1]), save=True)
     AccessLog.objects.create(username="admin", ip_address="127.0.0.1", user_agent="test")
     LogEntry.objects.log_actions(
         user_id=admin.pk, queryset=[group], action_flag=ADDITION, change_message="Skapad"
@@ -209,7 +210,7 @@ def build_data_set(tmp_path: Path, settings) -> dict[str, bytes]:
     return {
         document.file.name: PDF,
         conference_document.file.name: DOCX,
-        progress.evidence_file.name: PDF[::-1],
+        evidence.file.name: PDF[::-1],
     }
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from core.exports import Sheet
 from hosavtal.dashboard.figures import column_label
 from hosavtal.dashboard.selectors import Dashboard
+from implementation.readiness import headline_text
 
 
 def _share(value: float | None):
@@ -36,7 +37,8 @@ def _headline(d: Dashboard) -> Sheet:
         (_("Kommuner som antagit hela avtalspaketet"), a.package_adopted),
         (_("Villkoret för ikraftträdande uppfyllt"), a.condition_met),
         (_("Andel klara ansvar i hela länet"), _share(h.readiness.done_share)),
-        (_("Framsteg i hela länet"), _share(h.readiness.progress)),
+        (_("Klara ansvar i hela länet"), headline_text(h.readiness)),
+        (_("Ansvar med hinder i hela länet"), h.readiness.blocked),
         (_("Enheter utan implementeringsansvarig"), h.without_lead),
         (_("Aktiva eskaleringsärenden"), h.cases.active),
         (_("Försenade eskaleringsärenden"), h.cases.overdue),

@@ -474,6 +474,7 @@ class Since:
     case_activity: dict[str, int]
     case_events: list[CaseEvent]
     registrations: list[dict]
+    blockers: object = None  # implementation.selectors.BlockerChanges
 
     @property
     def registrations_total(self) -> int:
@@ -493,7 +494,8 @@ def changes_since(
 ) -> Since:
     """What changed from the start of ``since`` until now. Eleven queries; one fewer each when
     the conference registrations (``Conferences.registrations_since``) and the county's units
-    per level (``CountyReadiness.units_per_level``) are given."""
+    per level (``CountyReadiness.units_per_level``) are given; one more for the blockers that
+    arose and were resolved."""
     from hosavtal.dashboard.readiness import completed_count_by_party
 
     start = since_start(since)
@@ -505,6 +507,7 @@ def changes_since(
         completed_count=sum(r["n"] for r in by_party),
         completed_by_party=by_party,
         completed_recent=impl.completed_since(start, limit=RECENT_LIMIT),
+        blockers=impl.blockers_since(start, limit=RECENT_LIMIT),
         overdue=impl.overdue_since(since, today=today, units_per_level=units_per_level),
         case_activity=escalation.activity_since(since=start, cases=cases),
         case_events=list(

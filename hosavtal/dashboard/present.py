@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from hosavtal.dashboard import charts
 from hosavtal.dashboard.readiness import SORT_NAME, HeatGroup, HeatRow
 from implementation.selectors import Stats
+from implementation.selectors import total as impl_total
 
 ASCENDING, DESCENDING = "stigande", "fallande"
 
@@ -114,9 +115,17 @@ def query_without(request, *names: str) -> str:
 
 
 def trend_chart(trend) -> charts.LineChart:
+    """Three lines that can be told apart (the whole county, the region, the municipalities
+    together); the table under the chart keeps every kommunalförbund's series."""
     labels = [monday.isoformat() for monday in trend.weeks]
     series = [(trend.county.label, [p.done_share for p in trend.county.points])]
-    series += [(s.label, [p.done_share for p in s.points]) for s in trend.series]
+    region, municipal = trend.series[:1], trend.series[1:]
+    series += [(s.label, [p.done_share for p in s.points]) for s in region]
+    if municipal:
+        together = [
+            impl_total(s.points[i] for s in municipal).done_share for i in range(len(trend.weeks))
+        ]
+        series.append((_("Kommunerna sammantaget"), together))
     return charts.line_chart(labels, series)
 
 

@@ -307,11 +307,13 @@ class DrillDown:
     units: list[DrillUnit]
     items: list[DrillItem]
     total: Stats
+    blocked: list = field(default_factory=list)  # Progress rows with status Hinder
 
 
 def drill_down(scope: str, *, phase: Phase | None = None, level: str = "") -> DrillDown:
     """The units behind a heatmap cell with their stats in the cell's phase or level, and the
-    items of that phase or level with how many of the units have done each. Five queries."""
+    items of that phase or level with how many of the units have done each, and the blocked
+    items with their reasons. Six queries."""
     units_qs, label = scope_units(scope)
     if level:
         units_qs = units_qs.filter(level=level)
@@ -336,6 +338,9 @@ def drill_down(scope: str, *, phase: Phase | None = None, level: str = "") -> Dr
         units=rows,
         items=_drill_items(units, phase=phase, level=level),
         total=impl.total(r.stats for r in rows),
+        blocked=impl.blocked_items(
+            ids, phase_id=phase.pk if phase is not None else None, level=level
+        ),
     )
 
 

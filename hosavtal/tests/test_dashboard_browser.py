@@ -59,7 +59,7 @@ def test_styrgrupp_drills_down_picks_a_date_and_prints(
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().startswith("Göteborg: ")
     assert page.get_by_role("link", name="Äldreförvaltningen").is_visible()
-    assert "1 av 5 tillämpliga ansvar är klara" in page.locator(".lead").inner_text()
+    assert "1 av 5 klara, 20\xa0%" in page.locator(".lead").inner_text()
     axe_check(page, context="cellens lista")
 
     # Back to the dashboard: pick an earlier meeting, then a typed date.

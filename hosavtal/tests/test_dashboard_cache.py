@@ -38,9 +38,9 @@ def _page(client, **params) -> str:
 
 
 def _readiness(response_html: str) -> str:
-    """The headline's "N av M ansvar klara" sentence."""
-    start = response_html.index(" ansvar klara")
-    return response_html[response_html.rindex(">", 0, start) + 1 : start]
+    """The headline's "N av M klara, P %" sentence."""
+    start = response_html.index('id="lanet-andel">') + len('id="lanet-andel">')
+    return response_html[start : response_html.index("<", start)]
 
 
 def test_a_repeat_visit_is_served_from_the_cache(viewer, count_queries):

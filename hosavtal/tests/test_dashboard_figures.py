@@ -136,7 +136,7 @@ def test_heatmap_cells_per_phase_and_level_by_hand(goteborg, styrgrupp_user):
     # Fas 1: 5 förvaltning + 2 verksamhet items; one not applicable; two done; one half done.
     assert (p1.done, p1.applicable, p1.in_progress) == (2, 6, 1)
     assert p1.done_share == pytest.approx(2 / 6)
-    assert p1.progress == pytest.approx((100 + 100 + 50) / 600)
+    assert p1.weighted == pytest.approx((100 + 100 + 50) / 600)
     assert (steg1.done, steg1.applicable) == (1, 2)
     p2 = row.by_phase[_phase("p2").pk]
     assert (p2.done, p2.applicable) == (0, 12)

@@ -305,9 +305,9 @@ def _add_data(size: int, actor) -> None:
 
 # A render from scratch, which must not grow: session, user and layout (3), the data version
 # (1), meetings, readiness from the summaries (5), trends (1), escalations (3),
-# since-last-meeting (8 with overdue items) and the agreements and conferences selectors the
-# page composes (5).
-DASHBOARD_QUERIES = 24
+# since-last-meeting (8 with overdue items, 1 for the blockers that arose and were resolved)
+# and the agreements and conferences selectors the page composes (5).
+DASHBOARD_QUERIES = 25
 # The same page while no data has changed: session, user and layout, and the data version.
 DASHBOARD_CACHED_QUERIES = 4
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def rebuild(apps, schema_editor):
     """Fill the summaries from the existing progress rows and log."""
-    from implementation.tally import rebuild as rebuild_summaries
+    from implementation.readiness.summaries import rebuild as rebuild_summaries
 
     rebuild_summaries(apps)
 

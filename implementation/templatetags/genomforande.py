@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from implementation import readiness
 from implementation.models import NEED_STATUS_CSS, STATUS_CSS, NeedStatus, Status
 
 register = template.Library()
@@ -30,32 +31,38 @@ def need_badge(status: str):
 
 @register.simple_tag
 def progress_bar(stats, label: str = ""):
-    """A labelled <progress> with the numbers as text beside it.
+    """The headline (``implementation.readiness``): a labelled <progress> of andel klara with
+    "42 av 168 klara, 25 %" beside it, and the blocked items (which never count as progress).
 
     Built here rather than in an included template: the overview and the party pages show
     dozens of them, and an inclusion tag costs a template render each."""
-    from core.templatetags.portal import procent
-
     if not stats.applicable:
         return format_html('<span class="text-body-secondary">{}</span>\n', _("Inga ansvar"))
-    share = procent(stats.progress)
     aria = format_html(' aria-label="{}"', label) if label else ""
     blocked = ""
     if stats.blocked:
-        blocked = ", " + ngettext("%(n)s hinder", "%(n)s hinder", stats.blocked) % {
-            "n": localize(stats.blocked)
-        }
+        blocked = format_html(
+            ' <span class="status status-bad">{}</span>',
+            ngettext("%(n)s hinder", "%(n)s hinder", stats.blocked)
+            % {"n": localize(stats.blocked)},
+        )
     return format_html(
         '<div class="ia-progress">\n  <progress max="100" value="{}"{}>{}</progress>\n'
-        '  <span class="ia-progress-text"><strong>{}</strong> '
-        '<span class="text-body-secondary">({}{})</span></span>\n</div>\n',
-        localize(stats.percent),
+        '  <span class="ia-progress-text">{}{}</span>\n</div>\n',
+        localize(stats.done_percent),
         aria,
-        share,
-        share,
-        count_label(stats.done, stats.applicable),
+        readiness.done_share_text(stats),
+        readiness.headline_text(stats),
         blocked,
     )
+
+
+@register.simple_tag
+def weighted_text(stats) -> str:
+    """Viktad framdrift as a percentage ("–" when nothing applies)."""
+    from implementation.readiness.definition import weighted_text as text
+
+    return text(stats)
 
 
 @register.filter
@@ -76,15 +83,10 @@ def dictkey(mapping, key):
 
 @register.filter
 def stats_text(stats) -> str:
-    from core.templatetags.portal import procent
-
+    """The headline as text: "42 av 168 klara, 25 %"."""
     if stats is None or not stats.applicable:
         return _("inga ansvar")
-    return _("%(progress)s, %(done)s av %(total)s klara") % {
-        "progress": procent(stats.progress),
-        "done": stats.done,
-        "total": stats.applicable,
-    }
+    return readiness.headline_text(stats)
 
 
 @register.filter
@@ -103,8 +105,8 @@ class _RowParts:
         self.link = escape(
             reverse("implementation:progress", args=[unit.party.slug, unit.slug, "x"])[:-2]
         )
-        self.report = (
-            str(format_html('<span class="visually-hidden"> – {}</span>', _("rapportera")))
+        self.change = (
+            str(format_html('<span class="ia-change-text">{}</span>', _("Ändra status")))
             if can_edit
             else ""
         )
@@ -112,9 +114,18 @@ class _RowParts:
         self.supporting = str(
             format_html('<span class="status status-neutral">{}</span>', _("Underlag"))
         )
-        self.late = str(format_html('<br><span class="status status-bad">{}</span>', _("Försenat")))
-        self.evidence_link = escape(_("Länk till underlag"))
-        self.evidence_file = escape(_("Fil med underlag"))
+        self.late = str(format_html(' <span class="status status-bad">{}</span>', _("Försenat")))
+        self.file_label = escape(_("fil"))
+        self.reason_label = escape(_("Orsak:"))
+        self.labels = {
+            key: escape(text)
+            for key, text in (
+                ("due", _("Klart senast")),
+                ("status", _("Status")),
+                ("next", _("Nästa steg")),
+                ("changed", _("Senast ändrad")),
+            )
+        }
         self.badges = {status: str(status_badge(status)) for status in Status.values}
         self.dates: dict = {}
 
@@ -126,52 +137,72 @@ class _RowParts:
         return self.dates[value]
 
 
+def _portal_lines(parts: _RowParts, lines) -> str:
+    if not lines:
+        return ""
+    return (
+        '<ul class="ia-evidence">'
+        + "".join(
+            "<li>"
+            + (parts.fulfilled if line.done else parts.supporting)
+            + " "
+            + (
+                f'<a href="{escape(line.url)}">{escape(line.text)}</a>'
+                if line.url
+                else escape(line.text)
+            )
+            + "</li>"
+            for line in lines
+        )
+        + "</ul>"
+    )
+
+
+def _kept_lines(parts: _RowParts, base: str, kept) -> str:
+    """The item's own named files and links."""
+    if not kept:
+        return ""
+    html = []
+    for entry in kept:
+        if entry.file:
+            html.append(
+                f'<li><a href="{base}underlag/{entry.pk}/">{escape(entry.name)}</a>'
+                f' <span class="small">({parts.file_label})</span></li>'
+            )
+        else:
+            html.append(f'<li><a href="{escape(entry.url)}">{escape(entry.name)}</a></li>')
+    return '<ul class="ia-evidence">' + "".join(html) + "</ul>"
+
+
 @register.simple_tag(takes_context=True)
-def checklist_rows(context, rows, unit, evidence, can_edit: bool, today):
+def checklist_rows(context, rows, unit, evidence, can_edit: bool, today, kept=None):
     """The <tr>s of a unit's checklist table (the unit page), built in Python.
 
     Every row has the same shape: one reverse for the page's item links (codes are slugs),
     labels, badges and dates formatted once per page, the row's own text escaped, instead of
-    a dozen template nodes per row."""
+    a dozen template nodes per row. On a phone each row is a card (portal.css): the cells
+    carry their column's name, the status with a blocker's reason beside it, and the link
+    that changes the status."""
     from django.template.defaultfilters import linebreaksbr
 
     key = ("implementation.checklist_rows", unit.pk, bool(can_edit))
     parts = context.render_context.get(key)
     if parts is None:
         parts = context.render_context[key] = _RowParts(unit, can_edit)
-    link = parts.link
+    link, labels = parts.link, parts.labels
     html = []
     for row in rows:
         item, progress = row.item, row.progress
         code = escape(item.code)
-        extra = ""
-        lines = evidence.get(item.pk) if evidence else None
-        if lines:
-            extra += (
-                '<ul class="ia-evidence">'
-                + "".join(
-                    "<li>"
-                    + (parts.fulfilled if line.done else parts.supporting)
-                    + " "
-                    + (
-                        f'<a href="{escape(line.url)}">{escape(line.text)}</a>'
-                        if line.url
-                        else escape(line.text)
-                    )
-                    + "</li>"
-                    for line in lines
-                )
-                + "</ul>"
+        base = f"{link}{code}/"
+        extra = _portal_lines(parts, evidence.get(item.pk) if evidence else None)
+        extra += _kept_lines(parts, base, kept.get(item.pk) if kept else None)
+        reason = ""
+        if progress and row.status == Status.HINDER and progress.blocker_reason:
+            reason = (
+                f'<p class="ia-reason small mb-0"><span class="fw-semibold">'
+                f"{parts.reason_label}</span> {escape(progress.blocker_reason)}</p>"
             )
-        if progress and (progress.evidence_url or progress.evidence_file):
-            extra += '<ul class="ia-evidence">'
-            if progress.evidence_url:
-                extra += (
-                    f'<li><a href="{escape(progress.evidence_url)}">{parts.evidence_link}</a></li>'
-                )
-            if progress.evidence_file:
-                extra += f'<li><a href="{link}{code}/underlag/">{parts.evidence_file}</a></li>'
-            extra += "</ul>"
         if progress:
             changed = parts.date(progress.updated_at)
             if progress.updated_by_id:
@@ -179,13 +210,22 @@ def checklist_rows(context, rows, unit, evidence, can_edit: bool, today):
             next_step = linebreaksbr(progress.next_step or "–", autoescape=True)
         else:
             changed, next_step = "–", "–"
+        change = (
+            f'<a class="btn btn-sm btn-outline-primary ia-change" href="{base}">{parts.change}'
+            f'<span class="visually-hidden">: {escape(item.title)}</span></a>'
+            if parts.change
+            else ""
+        )
         html.append(
-            f'<tr id="ansvar-{code}">\n<th scope="row" class="fw-normal">\n'
-            f'<a href="{link}{code}/">{escape(item.title)}</a>{parts.report}\n{extra}\n</th>\n'
-            f'<td class="text-nowrap">{parts.date(item.due_date) or "–"}'
+            f'<tr id="ansvar-{code}" class="ia-card">\n<th scope="row" class="fw-normal ia-card-title">\n'
+            f'<a href="{base}">{escape(item.title)}</a>\n{extra}\n</th>\n'
+            f'<td class="ia-card-due" data-label="{labels["due"]}">'
+            f"{parts.date(item.due_date) or '–'}"
             f"{parts.late if row.is_overdue(today) else ''}</td>\n"
-            f"<td>{parts.badges[row.status]}</td>\n<td>{next_step}</td>\n"
-            f'<td class="text-nowrap">{changed}</td>\n</tr>\n'
+            f'<td class="ia-card-status" data-label="{labels["status"]}">'
+            f"{parts.badges[row.status]}{reason}{change}</td>\n"
+            f'<td data-label="{labels["next"]}">{next_step}</td>\n'
+            f'<td class="text-nowrap" data-label="{labels["changed"]}">{changed}</td>\n</tr>\n'
         )
     return mark_safe("".join(html))  # every value above is escaped or built by format_html
 
@@ -193,7 +233,7 @@ def checklist_rows(context, rows, unit, evidence, can_edit: bool, today):
 @register.simple_tag
 def log_items(entries):
     """The <li>s of a unit's recent log (the unit page), built in Python."""
-    from django.utils import dateformat, timezone
+    from django.utils import timezone
 
     from core.templatetags.portal import isodatumtid
 
@@ -210,7 +250,7 @@ def log_items(entries):
         html.append(
             format_html(
                 '<li><time datetime="{}">{}</time> – {}: <strong>{}</strong>\n{}\n{}</li>\n',
-                dateformat.format(timezone.localtime(created), "c"),
+                timezone.localtime(created).replace(microsecond=0).isoformat(),
                 isodatumtid(created),
                 entry.author or system,
                 entry.responsibility_title,
@@ -219,3 +259,22 @@ def log_items(entries):
             )
         )
     return mark_safe("".join(html))
+
+
+@register.simple_tag
+def quick_row_id(section, row) -> str:
+    """The id of a quick-status row on Min sida: section, unit and item."""
+    return f"{section}-{row.unit.pk}-{row.item.pk}"
+
+
+@register.simple_tag
+def quick_error(row, section, row_unit, row_item, row_section, errors) -> list[str]:
+    """The errors of the quick status change that failed, when it was this row's (the same
+    unit, item and section): shown at the row, with the chosen status and comment kept."""
+    if not errors or row_unit is None or row_item is None:
+        return []
+    if (row.unit.pk, row.item.pk) != (row_unit.pk, row_item.pk):
+        return []
+    if row_section and row_section != section:
+        return []
+    return errors

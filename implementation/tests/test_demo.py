@@ -3,8 +3,9 @@ from django.db.models import Count, Sum
 
 from accounts import demo as accounts_demo
 from core.refdata import LoadReport
-from implementation import demo, tally
+from implementation import demo
 from implementation.models import STATUS_POINTS, Progress, ProgressLog, Status, Unit, UnitMembership
+from implementation.readiness import summaries
 from implementation.selectors import units_led_by
 
 pytestmark = pytest.mark.django_db
@@ -35,5 +36,5 @@ def test_small_demo_is_plausible_consistent_and_idempotent(reference_data):
     last = ProgressLog.objects.order_by("-created_at").first()
     assert last.responsibility_title and last.author is not None
     # The rows were bulk-inserted; the seed rebuilds the readiness summaries from them.
-    assert tally.stored_counts() == tally.computed_counts() != {}
-    assert tally.stored_weeks() == tally.computed_weeks() != {}
+    assert summaries.stored_counts() == summaries.computed_counts() != {}
+    assert summaries.stored_weeks() == summaries.computed_weeks() != {}

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from implementation import evidence, selectors
 from implementation.models import Progress, ProgressLog, Responsibility, Status
-from implementation.services import progress_update, responsibility_set_active
+from implementation.services import NewEvidence, progress_update, responsibility_set_active
 from implementation.tests.conftest import set_progress
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_stats_from_checklist_rows_equal_the_database_roll_up(tree):
     assert from_rows == selectors.unit_stats(ids, {u.pk: u.level for u in units})
     f, v1, v2 = (from_rows[u.pk] for u in units)
     assert (v1.total, v1.done, v1.excluded, v1.in_progress, v1.points) == (18, 1, 1, 0, 100)
-    assert (v2.total, v2.done, v2.blocked, v2.points) == (18, 0, 1, 25)
+    assert (v2.total, v2.done, v2.blocked, v2.points) == (18, 0, 1, 0)  # Hinder counts nothing
     assert (f.total, f.done, f.points) == (19, 1, 100)
 
 
@@ -72,7 +72,7 @@ def test_unit_page_checklist_rows_escape_and_link(client, gbg_lead, gbg_verksamh
         status=Status.PAGAR,
         comment="ok",
         next_step="Steg <ett>\nSteg två & tre",
-        evidence_url="https://example.se/rutin?a=1&b=2",
+        add_evidence=(NewEvidence(name="Rutin", url="https://example.se/rutin?a=1&b=2"),),
     )
 
     def provider(unit_ids, item_ids):
@@ -95,17 +95,24 @@ def test_unit_page_checklist_rows_escape_and_link(client, gbg_lead, gbg_verksamh
         "implementation:progress",
         args=[gbg_verksamhet.party.slug, gbg_verksamhet.slug, v_item.code],
     )
-    assert f'<tr id="ansvar-{v_item.code}">' in page
+    assert f'<tr id="ansvar-{v_item.code}" class="ia-card">' in page
     assert f'<a href="{progress_url}">{v_item.title}</a>' in page
-    assert '<span class="visually-hidden"> – rapportera</span>' in page
+    assert (
+        f'<a class="btn btn-sm btn-outline-primary ia-change" href="{progress_url}">'
+        f'<span class="ia-change-text">Ändra status</span>'
+        f'<span class="visually-hidden">: {v_item.title}</span></a>'
+    ) in page
     assert "Steg &lt;ett&gt;<br>Steg två &amp; tre" in page
-    assert '<a href="https://example.se/rutin?a=1&amp;b=2">Länk till underlag</a>' in page
+    assert '<a href="https://example.se/rutin?a=1&amp;b=2">Rutin</a>' in page
     assert (
         '<span class="status status-ok">Uppfyllt</span> <a href="/k/?x=1&amp;y=2">'
         "Konferens &lt;maj&gt;</a>"
     ) in page
     assert '<span class="status status-neutral">Underlag</span> Anmäld utan länk' in page
-    assert '<td><span class="status status-info">Pågår</span></td>' in page
+    assert (
+        '<td class="ia-card-status" data-label="Status"><span class="status status-info">'
+        "Pågår</span><a class"
+    ) in page
     assert Progress.objects.get().status == Status.PAGAR
     # The recent log: the change, with its author, and the comment escaped.
     assert (

@@ -23,9 +23,10 @@ def test_stats_arithmetic_per_unit(tree):
     assert (s1.total, s1.done, s1.excluded, s1.in_progress, s1.points) == (19, 1, 1, 1, 150)
     assert s1.applicable == 18 and s1.not_started == 16
     assert s1.done_share == pytest.approx(1 / 18)
-    assert s1.progress == pytest.approx(150 / 1800)
+    assert s1.weighted == pytest.approx(150 / 1800)
     s2 = stats[v2.pk]
-    assert (s2.blocked, s2.points, s2.progress) == (1, 25, pytest.approx(25 / 1900))
+    # Hinder never counts as progress, in either measure.
+    assert (s2.blocked, s2.points, s2.weighted, s2.done_share) == (1, 0, 0, 0)
 
 
 def test_forvaltning_rolls_up_from_itself_and_its_verksamheter(tree):
@@ -33,7 +34,8 @@ def test_forvaltning_rolls_up_from_itself_and_its_verksamheter(tree):
     children, stats, rollup = selectors.forvaltning_rollup(forvaltning)
     assert children == [v1, v2]
     assert (rollup.total, rollup.done, rollup.excluded, rollup.blocked) == (57, 2, 1, 1)
-    assert rollup.progress == pytest.approx((100 + 50 + 25 + 100) / (100 * 56))
+    assert rollup.weighted == pytest.approx((100 + 50 + 0 + 100) / (100 * 56))
+    assert rollup.done_share == pytest.approx(2 / 56)
 
 
 def test_retired_items_leave_every_count(tree, forvaltare):

@@ -240,3 +240,16 @@ def test_bulk_apply_is_all_or_nothing(gbg_verksamhet, gbg_verksamhet2, v_item, g
     assert not Progress.objects.exists() and not ProgressLog.objects.exists()
     rows[1].comment = "Saknar personal."
     assert progress_bulk_apply(rows=rows, actor=gbg_lead) == 2
+
+
+def test_an_untouched_item_saved_unchanged_gets_no_row_and_no_date(
+    gbg_verksamhet, v_item, gbg_lead
+):
+    from implementation.models import Progress as ProgressRow
+    from implementation.services import progress_update as update
+
+    assert (
+        update(unit=gbg_verksamhet, responsibility=v_item, actor=gbg_lead, status="ej_paborjad")
+        is None
+    )
+    assert not ProgressRow.objects.exists()

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from implementation import selectors, tally
+from implementation import selectors
 from implementation.models import (
     Level,
     ReadinessCount,
@@ -15,6 +15,7 @@ from implementation.models import (
     Status,
     Unit,
 )
+from implementation.readiness import summaries
 from implementation.services import progress_update, responsibility_set_active
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,8 @@ def _set(unit, code, status, actor, *, at, comment="ok"):
 
 
 def _assert_in_step():
-    assert tally.stored_counts() == tally.computed_counts()
-    assert tally.stored_weeks() == tally.computed_weeks()
+    assert summaries.stored_counts() == summaries.computed_counts()
+    assert summaries.stored_weeks() == summaries.computed_weeks()
 
 
 @pytest.fixture
@@ -63,13 +64,13 @@ def test_progress_writes_keep_the_summaries_in_step(history):
     count = ReadinessCount.objects.get(
         party=gbg, level=Level.VERKSAMHET, responsibility=_item("p1-verksamhet-eskaleringstrappan")
     )
-    assert (count.done, count.blocked, count.in_progress, count.points) == (1, 1, 0, 125)
+    assert (count.done, count.blocked, count.in_progress, count.points) == (1, 1, 0, 100)
     weeks = {(w.party_id, w.week): w for w in ReadinessWeek.objects.all()}
     # Week of 2 Nov: Pågår then (Sunday night, Swedish time) Klar, and Ej aktuellt.
     first = weeks[(gbg.pk, dt.date(2026, 11, 2))]
     assert (first.done_delta, first.excluded_delta, first.points_delta) == (1, 1, 100)
     second = weeks[(gbg.pk, dt.date(2026, 11, 9))]  # Hinder and the förvaltning's Klar
-    assert (second.done_delta, second.points_delta) == (1, 125)
+    assert (second.done_delta, second.points_delta) == (1, 100)  # Hinder adds nothing
     back = weeks[(boras.party_id, dt.date(2026, 11, 9))]
     assert (back.done_delta, back.points_delta) == (-1, -50)
 
@@ -79,16 +80,16 @@ def test_retiring_and_restoring_an_item_keeps_the_weeks_in_step(history, forvalt
     responsibility_set_active(item=item, actor=forvaltare, active=False)
     _assert_in_step()
     boras_week = (history[3].party_id, dt.date(2026, 11, 2))
-    assert tally.stored_weeks().get(boras_week, {}).get("done_delta", 0) == 0
+    assert summaries.stored_weeks().get(boras_week, {}).get("done_delta", 0) == 0
     responsibility_set_active(item=item, actor=forvaltare, active=True)
     _assert_in_step()
-    assert tally.stored_weeks()[boras_week]["done_delta"] == 1
+    assert summaries.stored_weeks()[boras_week]["done_delta"] == 1
 
 
 def test_rebuild_restores_summaries_that_fell_out_of_step(history):
     ReadinessCount.objects.all().delete()
     ReadinessWeek.objects.update(done_delta=99)
-    assert tally.stored_weeks() != tally.computed_weeks()
+    assert summaries.stored_weeks() != summaries.computed_weeks()
     call_command("rebuild_readiness", stdout=open("/dev/null", "w"))  # noqa: SIM115
     _assert_in_step()
     assert ReadinessCount.objects.exists()

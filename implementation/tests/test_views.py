@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from implementation.models import (
+    Evidence,
     Level,
     Progress,
     ProgressLog,
@@ -76,12 +77,19 @@ def test_lead_reports_progress_on_a_verksamhet_of_their_forvaltning(
     )
     assert response.status_code == 302
     progress = Progress.objects.get(unit=gbg_verksamhet, responsibility=v_item)
-    assert (progress.status, progress.next_step, progress.evidence_url) == (
-        "pagar",
-        "Remiss till cheferna",
+    assert (progress.status, progress.next_step) == ("pagar", "Remiss till cheferna")
+    link = progress.evidence.get()
+    assert (link.url, link.name, link.file.name) == (
         "https://intra.goteborg.se/rutin",
+        "https://intra.goteborg.se/rutin",
+        "",
     )
-    assert ProgressLog.objects.get().author == gbg_lead
+    status_entry, link_entry = ProgressLog.objects.order_by("created_at", "pk").reverse()[:2]
+    assert {status_entry.comment, link_entry.comment} == {
+        "Rutin påbörjad.",
+        "Länk tillagd: ”https://intra.goteborg.se/rutin”",
+    }
+    assert {e.author for e in ProgressLog.objects.all()} == {gbg_lead}
 
 
 def test_lead_of_another_party_gets_403_and_nothing_changes(
@@ -159,11 +167,55 @@ def test_evidence_file_is_checked_and_served_through_a_permission_view(
         progress_url(gbg_verksamhet, v_item), {"status": "pagar", "evidence_file": good}
     )
     assert response.status_code == 302
+    kept = Evidence.objects.get()
     client.force_login(other_lead)  # every logged-in user may read the evidence
-    response = client.get(url(gbg_verksamhet, "evidence", code=v_item.code))
+    response = client.get(url(gbg_verksamhet, "evidence", code=v_item.code, pk=kept.pk))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     client.logout()
-    assert client.get(url(gbg_verksamhet, "evidence", code=v_item.code)).status_code == 302
+    assert (
+        client.get(url(gbg_verksamhet, "evidence", code=v_item.code, pk=kept.pk)).status_code == 302
+    )
+
+
+def test_several_named_files_and_links_are_kept_logged_and_removed_from_storage(
+    client, gbg_lead, gbg_verksamhet, v_item, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(gbg_lead)
+    page = progress_url(gbg_verksamhet, v_item)
+    for name in ("Rutin", "Protokoll"):
+        upload = SimpleUploadedFile(f"{name}.pdf", PDF, content_type="application/pdf")
+        data = {"status": "pagar", "evidence_name": name, "evidence_file": upload}
+        assert client.post(page, data).status_code == 302
+    data = {"status": "pagar", "evidence_name": "Intranät", "evidence_url": "https://intra.se/r"}
+    assert client.post(page, data).status_code == 302
+    kept = {e.name: e for e in Evidence.objects.all()}
+    assert set(kept) == {"Rutin", "Protokoll", "Intranät"}
+    rutin = kept["Rutin"].file.name
+    assert (tmp_path / rutin).exists() and (tmp_path / kept["Protokoll"].file.name).exists()
+    shown = client.get(page).content.decode()
+    assert "Rutin</a>" in shown and "Protokoll</a>" in shown and "Intranät</a>" in shown
+    with django_capture_on_commit_callbacks(execute=True):
+        data = {"status": "pagar", "remove_evidence": [kept["Rutin"].pk]}
+        assert client.post(page, data).status_code == 302
+    assert not (tmp_path / rutin).exists(), "den borttagna filen ligger kvar"
+    assert (tmp_path / kept["Protokoll"].file.name).exists()
+    assert set(Evidence.objects.values_list("name", flat=True)) == {"Protokoll", "Intranät"}
+    comments = list(
+        ProgressLog.objects.exclude(comment="").order_by("pk").values_list("comment", flat=True)
+    )
+    assert comments == [
+        "Fil tillagd: ”Rutin”",
+        "Fil tillagd: ”Protokoll”",
+        "Länk tillagd: ”Intranät”",
+        "Fil borttagen: ”Rutin”",
+    ]
+    # A removal that fails (an illegal status in the same post) keeps the file.
+    data = {"status": "hinder", "remove_evidence": [kept["Protokoll"].pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, data)
+    assert (tmp_path / kept["Protokoll"].file.name).exists()
+    assert Evidence.objects.filter(name="Protokoll").exists()
 
 
 # --- Min sida --------------------------------------------------------------------------------
@@ -190,8 +242,21 @@ def test_quick_status_refuses_hinder_without_comment(
     item = Responsibility.objects.get(code="p1-verksamhet-eskaleringstrappan")
     client.force_login(gbg_lead)
     path = reverse("implementation:quick_status", args=[gbg_verksamhet.pk, item.pk])
-    response = client.post(path, {"status": "hinder", "comment": ""}, HTTP_HX_REQUEST="true")
-    assert "sparades inte" in response.content.decode()
+    response = client.post(
+        path, {"status": "hinder", "comment": "", "section": "forsenade"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    # The error is at the row: the chosen status stays, the comment is marked and described.
+    row_id = f"forsenade-{gbg_verksamhet.pk}-{item.pk}"
+    row = html.split(f'<li class="ia-item" id="{row_id}">')[1].split("</li>")[0]
+    assert '<details class="ia-quick-details" open>' in row
+    assert '<option value="hinder" selected>Hinder</option>' in row
+    assert f'aria-invalid="true" aria-describedby="fel-{row_id}"' in row
+    assert (
+        f'<div class="invalid-feedback d-block" id="fel-{row_id}" role="alert">Skriv en kommentar'
+        in row
+    )
+    assert html.count('aria-invalid="true"') == 1  # only that row
     response = client.post(path, {"status": "hinder", "comment": ""})  # without JavaScript
     assert response.status_code == 400
     assert "Skriv en kommentar" in response.content.decode()
@@ -329,11 +394,11 @@ def test_forvaltning_export_holds_its_verksamheter(
     summary = _sheet(response.content, "Sammanställning")
     assert summary[0][:3] == ["Förvaltning", "Enhet", "Nivå"]
     rows = {r[1]: r for r in summary[1:]}
-    assert rows[gbg_verksamhet.name][5] == 1  # Klara
+    assert rows[gbg_verksamhet.name][7] == 1  # Klara
     assert rows[gbg_forvaltning.name][3] == gbg_lead.get_full_name()
     checklist = _sheet(response.content, "Checklista")
     done = [r for r in checklist if r[5] == v_item.code]
-    assert done[0][2] == gbg_verksamhet.name and done[0][8] == "Klar" and done[0][9] == 100
+    assert done[0][2] == gbg_verksamhet.name and done[0][8] == "Klar"
     party = client.get(reverse("implementation:party_export", args=["goteborg"]))
     assert len(_sheet(party.content, "Checklista")) == 1 + 19 * 2
 
@@ -383,7 +448,66 @@ def test_bulk_round_trip(client, gbg_lead, gbg_forvaltning, gbg_verksamhet, v_it
     assert Progress.objects.get(unit=gbg_verksamhet, responsibility=v_item).status == "klar"
     blocked = Progress.objects.get(unit=gbg_forvaltning, responsibility=f_item)
     assert (blocked.status, blocked.next_step) == ("hinder", "Anmäl till oktober")
+    assert blocked.blocker_reason == "Ingen plats kvar."
     assert ProgressLog.objects.count() == 2
+    # The 36 untouched rows wrote nothing: no progress row, no date, no log entry.
+    assert Progress.objects.count() == 2
+    stamped = {p.pk: p.updated_at for p in Progress.objects.all()}
+    again = client.get(url(gbg_forvaltning, "bulk_template"))
+    response = client.post(
+        url(gbg_forvaltning, "bulk_upload"), {"file": _fill_template(again.content, {})}
+    )
+    assert response.status_code == 302
+    assert ProgressLog.objects.count() == 2 and Progress.objects.count() == 2
+    assert {p.pk: p.updated_at for p in Progress.objects.all()} == stamped
+
+
+def test_bulk_template_status_column_has_an_excel_list(client, gbg_lead, gbg_forvaltning):
+    client.force_login(gbg_lead)
+    template = client.get(url(gbg_forvaltning, "bulk_template"))
+    sheet = load_workbook(io.BytesIO(template.content))["Ansvar"]
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == '"Ej påbörjad,Pågår,Hinder,Klar,Ej aktuellt"'
+    assert str(validation.sqref).startswith("F2:F")  # the status column
+
+
+def test_bulk_upload_of_a_file_claiming_huge_dimensions_is_answered_in_under_a_second(
+    client, gbg_lead, gbg_forvaltning
+):
+    """A 1.5 KB workbook whose <dimension> claims 16 384 columns × 5 000 rows (the issue's
+    attack) is read at its real size or refused, fast, and nothing is written."""
+    import re
+    import time
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["enhet", "kod", "status"])
+    workbook.active.append([gbg_forvaltning.slug, "x", "Klar"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(hostile, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                text = re.sub(
+                    rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD5000"/>', data
+                )
+                assert text != data
+                data = text
+            target.writestr(entry, data)
+    client.force_login(gbg_lead)
+    started = time.perf_counter()
+    response = client.post(
+        url(gbg_forvaltning, "bulk_upload"),
+        {"file": SimpleUploadedFile("mall.xlsx", hostile.getvalue())},
+    )
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, elapsed
+    assert response.status_code in {200, 400}
+    assert "Inget sparades" in response.content.decode()
+    assert not Progress.objects.exists()
 
 
 def test_bulk_upload_with_bad_rows_applies_nothing(
@@ -407,11 +531,17 @@ def test_bulk_upload_with_bad_rows_applies_nothing(
     )
     page = response.content.decode()
     assert "Inget sparades" in page
-    assert "Rad 3: Okänd kod för ansvar" in page
-    assert "Rad 4: Enheten ”hemsjukvard-boras” hör inte till den här mallen." in page
-    assert "Rad 5: Ansvaret ”" in page and "gäller inte" in page
-    assert "Rad 6: Skriv en kommentar" in page
-    assert "Rad 7: Okänd status: ”Fixat”" in page
+    # Every error names its row, its item (the title, or the code when unknown) and its unit.
+    assert f"Rad 3: ”p9-finns-inte” ({gbg_verksamhet.name}): Okänd kod för ansvar" in page
+    title = v_item.title
+    assert (
+        f"Rad 4: ”{title}” (hemsjukvard-boras): Enheten ”hemsjukvard-boras” hör inte till den "
+        "här mallen." in page
+    )
+    assert f"Rad 5: ”{title}” ({gbg_verksamhet.parent.name}): Ansvaret ”" in page
+    lokalt = Responsibility.objects.get(code="p2-verksamhet-lokalt-inforande").title
+    assert f"Rad 6: ”{lokalt}” ({gbg_verksamhet.name}): Skriv en kommentar" in page
+    assert "Rad 7: ”" in page and "Okänd status: ”Fixat”" in page
     assert not Progress.objects.exists()
 
 

@@ -20,23 +20,14 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from implementation.models import STATUS_POINTS, ProgressLog, ReadinessCount, ReadinessWeek, Status
+from implementation.models import ProgressLog, ReadinessCount, ReadinessWeek, Status
+from implementation.readiness.definition import WEIGHTS, status_vector
 
 
 def week_of(at: dt.datetime) -> dt.date:
     """The Monday (Swedish time) of the week ``at`` falls in."""
     day = timezone.localtime(at).date()
     return day - dt.timedelta(days=day.weekday())
-
-
-def _vector(status: str) -> dict[str, int]:
-    return {
-        "done": int(status == Status.KLAR),
-        "excluded": int(status == Status.EJ_AKTUELLT),
-        "blocked": int(status == Status.HINDER),
-        "in_progress": int(status == Status.PAGAR),
-        "points": STATUS_POINTS[status] or 0,
-    }
 
 
 def _bump(model, key: dict, diff: dict[str, int]) -> None:
@@ -57,7 +48,7 @@ def record(entry: ProgressLog) -> None:
     if entry.status_before == entry.status_after:
         return
     unit, item = entry.unit, entry.responsibility
-    before, after = _vector(entry.status_before), _vector(entry.status_after)
+    before, after = status_vector(entry.status_before), status_vector(entry.status_after)
     _bump(
         ReadinessCount,
         {"party_id": unit.party_id, "level": unit.level, "responsibility_id": item.pk},
@@ -99,7 +90,7 @@ def computed_counts(apps=None) -> dict[tuple[int, str, int], dict[str, int]]:
             excluded=Count("pk", filter=Q(status=Status.EJ_AKTUELLT)),
             blocked=Count("pk", filter=Q(status=Status.HINDER)),
             in_progress=Count("pk", filter=Q(status=Status.PAGAR)),
-            points=Sum(_points_case()),
+            points=Sum(points_case()),
         )
         .order_by()
     )
@@ -136,11 +127,12 @@ def computed_weeks(apps=None) -> dict[tuple[int, dt.date], dict[str, int]]:
     return result
 
 
-def _points_case():
+def points_case():
+    """The weighted measure's percentage of a progress row's status, as an SQL expression."""
     from django.db.models import Case, IntegerField, When
 
     return Case(
-        *[When(status=s, then=p) for s, p in STATUS_POINTS.items() if p],
+        *[When(status=s, then=p) for s, p in WEIGHTS.items() if p],
         default=0,
         output_field=IntegerField(),
     )
