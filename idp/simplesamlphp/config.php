@@ -1,0 +1,28 @@
+<?php
+// SimpleSAMLphp as the SAML IdP of HoS-portalen's tests (filled in by accounts/tests/idp.py).
+$config = [
+    'baseurlpath' => '@@BASEURL@@/',
+    'certdir' => '@@DIR@@/cert/',
+    'loggingdir' => '@@DIR@@/log/',
+    'datadir' => '@@DIR@@/data/',
+    'tempdir' => '@@DIR@@/tmp',
+    'secretsalt' => '@@SALT@@',
+    'auth.adminpassword' => '@@SALT@@',
+    'admin.protectindexpage' => true,
+    'admin.protectmetadata' => false,
+    'technicalcontact_name' => 'HoS-portalen test',
+    'technicalcontact_email' => 'test@example.org',
+    'timezone' => 'Europe/Stockholm',
+    'logging.level' => SimpleSAML\Logger::NOTICE,
+    'logging.handler' => 'file',
+    'logging.logfile' => 'simplesamlphp.log',
+    'enable.saml20-idp' => true,
+    'module.enable' => ['exampleauth' => true, 'core' => true, 'saml' => true, 'admin' => true],
+    'store.type' => 'phpsession',
+    'session.phpsession.savepath' => '@@DIR@@/sessions',
+    'session.phpsession.cookiename' => 'IdPTestSession',
+    'session.cookie.name' => 'IdPTestSessionID',
+    'session.authtoken.cookiename' => 'IdPTestAuthToken',
+    'language.default' => 'en',
+    'metadata.sources' => [['type' => 'flatfile', 'directory' => '@@DIR@@/metadata']],
+];
