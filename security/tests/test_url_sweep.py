@@ -65,6 +65,9 @@ CASE_ACTION_GET = "L 405 405 405 405 405"
 DASHBOARD_GET = "L 403 403 403 200 200"
 
 ALL_LOGGED_IN = "L ok ok ok ok ok"
+ESK_WORK = "L ok 404 403 403 ok"  # the case's sides and the förvaltare
+ESK_SIDE = "L ok 404 403 403 403"  # a party's side only (propose, answer)
+ESK_BODY = "L 403 404 403 403 ok"  # the förvaltare (no body handler among the actors)
 TEXT = "Text från säkerhetssvepet"
 
 ACCESS: dict[str, Rule] = {
@@ -79,6 +82,20 @@ ACCESS: dict[str, Rule] = {
     "accounts:password_reset_done": Rule(PUBLIC, NOT_POSTED),
     "accounts:password_reset_confirm": Rule(PUBLIC, NOT_POSTED),
     "accounts:password_reset_complete": Rule(PUBLIC, NOT_POSTED),
+    # accounts: sign-in through identity providers (public: the IdP's browser comes back
+    # anonymous); no provider or mapping exists in the sweep's data set, hence the 404s.
+    "accounts:saml_metadata": Rule(PUBLIC, NOT_POSTED),
+    "accounts:saml_acs": Rule("405 405 405 405 405 405", NOT_POSTED),
+    "accounts:saml_sls": Rule("400 400 400 400 400 400", NOT_POSTED),
+    "accounts:saml_login": Rule("404 404 404 404 404 404", NOT_POSTED),
+    "accounts:oidc_callback": Rule("403 403 403 403 403 403", NOT_POSTED),
+    "accounts:oidc_login": Rule("404 404 404 404 404 404", NOT_POSTED),
+    "accounts:idp_list": Rule(FORVALTARE_ONLY_GET, "L 403 403 403 403 405"),
+    "accounts:idp_create": Rule(FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST),
+    "accounts:idp_edit": Rule("L 403 403 403 403 404", "L 403 403 403 403 404"),
+    "accounts:mapping_create": Rule(FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST),
+    "accounts:mapping_edit": Rule("L 403 403 403 403 404", "L 403 403 403 403 404"),
+    "accounts:mapping_delete": Rule("L 403 403 403 403 404", "L 403 403 403 403 404"),
     # agreements: everybody reads; registrator and förvaltare record decisions and documents.
     "agreements:index": Rule(READ, READ_POST),
     "agreements:board": Rule(READ, READ_POST),
@@ -160,27 +177,42 @@ ACCESS: dict[str, Rule] = {
         READ, UNIT_WRITERS_POST, {"status": "klar", "comment": TEXT, "next_step": TEXT}
     ),
     "implementation:evidence": Rule(READ, READ_POST),
-    # escalation: a case is seen by its two parties, its handlers, styrgrupp and förvaltare;
-    # anyone else gets 404. Acting on it: the parties, current handlers and förvaltare.
+    # escalation: the rule table is escalation.permissions.RULES. The case is Göteborg →
+    # VGR: "own" opened it (Göteborg's side); Borås is outside (404); registrator and
+    # styrgrupp read but never act (403); the förvaltare acts, but proposes and answers for
+    # no party and alone closes a case that was never resolved.
     "escalation:index": Rule(READ, READ_POST),
     "escalation:list": Rule(READ, READ_POST),
     "escalation:export": Rule(READ, READ_POST),
     "escalation:create": Rule(
-        READ,
-        ALL_LOGGED_IN,
+        "L 200 200 403 403 200",
+        "L ok ok 403 403 ok",
         {"kind": "avvikelse", "title": TEXT, "description": TEXT},
     ),
-    "escalation:detail": Rule("L 200 404 404 200 200", READ_POST),
-    "escalation:comment": Rule(CASE_ACTION_GET, "L ok 404 404 ok ok", {"text": TEXT}),
-    "escalation:escalate": Rule(CASE_ACTION_GET, "L ok 404 404 403 ok", {"text": TEXT}),
-    "escalation:resolve": Rule(
-        CASE_ACTION_GET, "L ok 404 404 403 ok", {"outcome": TEXT, "decision": TEXT}
+    "escalation:detail": Rule("L 200 404 200 200 200", READ_POST),
+    "escalation:comment": Rule(CASE_ACTION_GET, ESK_WORK, {"text": TEXT}),
+    "escalation:attach": Rule(CASE_ACTION_GET, ESK_WORK),
+    "escalation:attachment": Rule("L 200 404 200 200 200", READ_POST),
+    "escalation:escalate": Rule(CASE_ACTION_GET, ESK_WORK, {"text": TEXT}),
+    "escalation:propose": Rule(CASE_ACTION_GET, ESK_SIDE, {"outcome": TEXT}),
+    "escalation:answer": Rule(
+        CASE_ACTION_GET, ESK_SIDE, {"answer": "ja", "comment": TEXT, "proposal": "1"}
     ),
-    "escalation:reopen": Rule(CASE_ACTION_GET, "L ok 404 404 403 ok", {"text": TEXT}),
-    "escalation:close": Rule(CASE_ACTION_GET, "L ok 404 404 403 ok", {"text": TEXT}),
+    "escalation:decide": Rule(CASE_ACTION_GET, ESK_BODY, {"outcome": TEXT, "decision": TEXT}),
+    "escalation:pause": Rule(CASE_ACTION_GET, ESK_WORK, {"text": TEXT}),
+    "escalation:resume": Rule(CASE_ACTION_GET, ESK_WORK),
+    "escalation:reopen": Rule(CASE_ACTION_GET, ESK_WORK, {"text": TEXT}),
+    # The case is not resolved: closing it is the förvaltare's alone.
+    "escalation:close": Rule(CASE_ACTION_GET, ESK_BODY, {"text": TEXT}),
     "escalation:details": Rule(
-        CASE_ACTION_GET, "L ok 404 404 403 ok", {"diarienummer": "D-2", "is_systemic": "on"}
+        CASE_ACTION_GET, ESK_WORK, {"diarienummer": "D-2", "is_systemic": "on"}
     ),
+    "escalation:contacts": Rule(
+        FORVALTARE_ONLY_GET,
+        FORVALTARE_ONLY_POST,
+        {"form": "mailbox", "party": "0", "email": "arenden@example.se"},
+    ),
+    "escalation:contact_remove": Rule(CASE_ACTION_GET, FORVALTARE_ONLY_POST),
     "escalation:ladder": Rule(READ, READ_POST),
     "escalation:step_create": Rule(
         FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST, {"name": TEXT, "time_limit": "5"}
@@ -313,9 +345,29 @@ def test_every_url_pattern_is_in_the_table():
     assert not stale, f"rader i ACCESS utan URL-mönster: {stale}"
 
 
+# The VGR lead of another förvaltning (the last actor, an ia-sahlgrenska-like user) has no
+# column of its own in the rows above: it is answered as the lead of another party
+# ("other"), except where being VGR's matters, where it is answered as another VGR person
+# without a role there (the registrator's column) — unless a row gives a seventh code.
+VGR_LEAD_AS_REGISTRATOR = ("escalation:",)  # the sweep's case is Göteborg → VGR
+VGR_LEAD_AS_LEAD = {"escalation:create"}  # a lead may open a case, whatever the party
+
+
+def expected(name: str, rule: Rule) -> tuple[str, str]:
+    """The row's codes for every actor in ACTORS."""
+    out = []
+    for spec in (rule.get, rule.post):
+        codes = spec.split()
+        if len(codes) == len(ACTORS) - 1:
+            as_vgr = name.startswith(VGR_LEAD_AS_REGISTRATOR) and name not in VGR_LEAD_AS_LEAD
+            codes.append(codes[3] if as_vgr else codes[2])
+        out.append(" ".join(codes))
+    return out[0], out[1]
+
+
 def test_the_table_is_well_formed():
     for name, rule in ACCESS.items():
-        for spec in (rule.get, rule.post):
+        for spec in expected(name, rule):
             codes = spec.split()
             assert len(codes) == len(ACTORS), name
             assert all(c in {"L", "R", "ok", "-"} or c.isdigit() for c in codes), name
@@ -335,7 +387,9 @@ def status_code(response) -> str:
 
 # Data that only some actors may read, and the marker text that gives it away on a page.
 SECRETS = {
-    "Sweep-ärende": {"own", "styrgrupp", "forvaltare"},  # the case: parties, styrgrupp, förv.
+    # the case: its sides, and those who read every case (escalation.permissions.RULES)
+    # The case is Göteborg → VGR: VGR's people on its side read it, the Sahlgrenska lead too.
+    "Sweep-ärende": {"own", "registrator", "styrgrupp", "forvaltare", "vgr_lead"},
     "Anna Andersson": {"registrator", "forvaltare"},  # a participant's name
     "Sweep-allergi": {"registrator", "forvaltare"},  # a participant's allergies
     "mottagare@kommun.test": {"registrator", "forvaltare"},  # an invitation's recipient
@@ -388,17 +442,18 @@ def test_access(name, world, clients):
         leaks += [f"{actor}: {marker}" for marker in leaked(name, actor, response)]
     assert not leaks, f"GET {url} visar sådant aktören inte får se: {leaks}"
 
+    get_codes, post_codes = expected(name, rule)
     before = database_state()
-    for actor, code in zip(ACTORS, rule.post.split(), strict=True):
+    for actor, code in zip(ACTORS, post_codes.split(), strict=True):
         if code in {"ok", "-"}:
             seen.append(code)
             continue
         seen.append(status_code(clients[actor].post(url, _payload(name, rule, world))))
     assert database_state() == before, f"POST {url}: en obehörig ändrade databasen"
     observed = (" ".join(seen[: len(ACTORS)]), " ".join(seen[len(ACTORS) :]))
-    assert observed == (rule.get, rule.post), f"{url}: sett {observed}, aktörer {ACTORS}"
+    assert observed == (get_codes, post_codes), f"{url}: sett {observed}, aktörer {ACTORS}"
 
-    for actor, code in zip(ACTORS, rule.post.split(), strict=True):
+    for actor, code in zip(ACTORS, post_codes.split(), strict=True):
         if code != "ok":
             continue
         savepoint = transaction.savepoint()
@@ -559,6 +614,7 @@ def test_a_lead_cannot_open_a_case_in_another_partys_name(world, clients):
             "title": TEXT,
             "description": TEXT,
             "agreement": o.case.agreement_id,
+            "category": o.case.category_id,
             "reporting_party": o.party.pk,
             "receiving_party": o.case.receiving_party_id,
         },

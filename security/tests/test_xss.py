@@ -33,6 +33,10 @@ NOT_SHOWN = {
     "accounts.User.password": "a password hash",
     "core.Heartbeat.name": "the name of a periodic job, written by the system, never shown",
     "escalation.CalendarToken.token": "a random secret made by the system, part of a URL",
+    "accounts.User.hsa_id": "unique per person (one payload in every row would collide); "
+    "written by the IdP's sign-in, shown only in Django admin",
+    "escalation.Attachment.kind": "the file type the upload check sniffed (pdf, docx, xlsx), "
+    "written by the system, never typed",
 }
 
 
@@ -201,23 +205,28 @@ def test_admin_lists_and_forms_escape(xss_world, xss_clients, db):
 
 
 def test_email_html_parts_escape(xss_world, db):
+    """The HTML part of every kind of conference mail and of the accessibility report, as the
+    outbox renders and stores it."""
+    import datetime as dt
+
     from conferences import emails
-    from core.mail import build_email
     from core.models import AccessibilityReport
+    from core.outbox import render_message
 
     o = xss_world.obj
-    messages = [
-        emails.registration_message(o.registration, "bekraftad"),
-        emails.invitation_message(o.recipient),
-        build_email(
-            to=["f@vgr.test"],
-            subject="Rapport",
-            template="emails/accessibility_report",
-            context={"report": AccessibilityReport.objects.get()},
-        ),
+    at = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+    drafts = [
+        emails.registration_draft(o.registration, "bekraftad", at=at),
+        emails.registration_draft(o.registration, "avbokad", at=at),
+        emails.invitation_draft(o.recipient),
     ]
-    for message in messages:
-        html = next(body for body, mime in message.alternatives if mime == "text/html")
+    rendered = [render_message(d.template, d.context)[1] for d in drafts]
+    rendered.append(
+        render_message(
+            "emails/accessibility_report", {"report": AccessibilityReport.objects.get()}
+        )[1]
+    )
+    for html in rendered:
         for raw in PAYLOADS:
             assert raw not in html
         assert ESCAPED in html

@@ -10,7 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 PASSWORD = "losenord-for-test-123"
-ACTORS = ("anon", "own", "other", "registrator", "styrgrupp", "forvaltare")
+# "vgr_lead": the lead of a VGR förvaltning that owns none of the objects (an
+# ia-sahlgrenska-like user): VGR-affiliated, like registrator, styrgrupp and förvaltare.
+ACTORS = ("anon", "own", "other", "registrator", "styrgrupp", "forvaltare", "vgr_lead")
 
 # A minimal PDF: enough for the upload validators' content sniffing.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -43,9 +45,11 @@ def build(text: str = "") -> World:
     from conferences.tests.factories import ConferenceFactory
     from escalation import services as esc_services
     from escalation.models import Case, HandlerRule, LadderStep
+    from escalation.models import Category as EscCategory
     from hosavtal.models import SteeringMeeting
     from implementation.models import (
         DevelopmentNeed,
+        Evidence,
         Level,
         MembershipRole,
         Progress,
@@ -66,6 +70,7 @@ def build(text: str = "") -> World:
         "registrator": ("s-registrator", "registrator", "vgr"),
         "styrgrupp": ("s-styrgrupp", "styrgrupp", "vgr"),
         "forvaltare": ("s-forvaltare", "forvaltare", "vgr"),
+        "vgr_lead": ("s-ia-sahlgrenska", "implementeringsansvarig", "vgr"),
     }
     for actor, (username, role, slug) in specs.items():
         w.users[actor] = UserFactory(
@@ -98,6 +103,12 @@ def build(text: str = "") -> World:
         unit=boras_f, user=other, role=MembershipRole.LEAD
     )
     o.boras_need = DevelopmentNeed.objects.create(unit=boras_f, title="Borås behov")
+    o.vgr_forvaltning = Unit.objects.create(
+        party=party["vgr"], level=Level.FORVALTNING, name="Sweep-Sahlgrenska", slug="s-sahlgr"
+    )
+    UnitMembership.objects.create(
+        unit=o.vgr_forvaltning, user=w.users["vgr_lead"], role=MembershipRole.LEAD
+    )
     o.item = Responsibility.objects.filter(level=Level.VERKSAMHET, is_active=True).first()
     o.item.title = o.item.title[:200] + t
     o.item.description = "Beskrivning" + t
@@ -108,7 +119,8 @@ def build(text: str = "") -> World:
     o.progress = Progress.objects.create(
         unit=o.verksamhet, responsibility=o.item, status="pagar", next_step="Nästa steg" + t
     )
-    o.progress.evidence_file.save("underlag.pdf", ContentFile(PDF), save=True)
+    o.evidence = Evidence(progress=o.progress, name="Underlag" + t)
+    o.evidence.file.save("underlag.pdf", ContentFile(PDF), save=True)
     ProgressLog.objects.create(
         progress=o.progress,
         unit=o.verksamhet,
@@ -137,7 +149,8 @@ def build(text: str = "") -> World:
     o.document = AgreementDocument(agreement=o.agreement, title="Avtalstext" + t)
     o.document.file.save("avtal.pdf", ContentFile(PDF), save=True)
 
-    # --- escalation: a case Göteborg → Mark (neither Borås nor VGR is involved).
+    # --- escalation: a case Göteborg → VGR (Borås is not involved; registrator, styrgrupp
+    # and förvaltare are VGR's: they read it, only the förvaltare acts).
     o.case = esc_services.case_open(
         actor=own,
         kind=Case.Kind.AVVIKELSE,
@@ -145,12 +158,72 @@ def build(text: str = "") -> World:
         description="Beskrivning" + t,
         agreement=Agreement.objects.get(slug="ok-betalningsansvar-2027"),
         reporting_party=o.party,
-        receiving_party=party["mark"],
+        receiving_party=party["vgr"],
+        category=EscCategory.objects.get(slug="hemsjukvard"),
         diarienummer="D-1" + t[:20],
         notify=False,
     )
     if t:
         esc_services.case_comment(case=o.case, actor=own, text="Kommentar" + t)
+    from escalation.models import Attachment, CaseContact
+
+    o.attachment = Attachment(
+        case=o.case, name="bilaga.pdf" + t[:20], kind="pdf", size=len(PDF), uploaded_by=own
+    )
+    o.attachment.file.save("bilaga.pdf", ContentFile(PDF), save=True)
+    o.contact = CaseContact.objects.create(party=o.party, user=own)
+    if t:
+        # The two-party process's own texts and the sign-in records: rows for the XSS sweep
+        # to poison (the access sweep needs none of them).
+        from django.utils import timezone
+
+        from accounts.models import (
+            ExternalIdentity,
+            IdentityProvider,
+            OrganisationMapping,
+            SignInEvent,
+            UsedAssertion,
+        )
+        from escalation.models import CasePause, ResolutionProposal
+
+        now = timezone.now()
+        ResolutionProposal.objects.create(
+            case=o.case,
+            step_name="Steg" + t,
+            outcome="Utfall" + t,
+            proposed_by=own,
+            proposing_party=o.party,
+            answer_comment="Svar" + t,
+        )
+        CasePause.objects.create(
+            case=o.case,
+            period=o.case.periods.order_by("pk").last(),
+            reason="Väntar på styrgruppen" + t,
+            started_by=own,
+            started_at=now,
+            started_on=now.date(),
+            ended_by=own,
+            ended_at=now,
+            ended_on=now.date(),
+            resume_status=o.case.status,
+        )
+        # Inactive, so the login page's chooser does not try to use its payload metadata.
+        o.idp = IdentityProvider.objects.create(
+            name="Sweep-IdP" + t,
+            slug="s-idp",
+            protocol=IdentityProvider.Protocol.SAML,
+            is_active=False,
+        )
+        OrganisationMapping.objects.create(identifier="SE2321000131" + t, party=o.party)
+        ExternalIdentity.objects.create(user=own, provider=o.idp, subject="subjekt" + t)
+        UsedAssertion.objects.create(provider=o.idp, assertion_id="id-1" + t)
+        SignInEvent.objects.create(
+            provider=o.idp,
+            outcome=SignInEvent.Outcome.REFUSED,
+            reason="okand_org",
+            detail="Detalj" + t,
+            subject="subjekt" + t,
+        )
     o.step = LadderStep.objects.order_by("order").first()
     o.rule = HandlerRule.objects.filter(step=o.step).first()
     o.token = esc_services.calendar_token_get_or_create(user=own)
