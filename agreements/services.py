@@ -243,8 +243,14 @@ def decision_correct(
     decision.reference = reference.strip()
     decision.note = note.strip()
     with transaction.atomic(), audit_actor(actor):
+        # Someone may have deleted it since it was read: a plain save() would then insert it
+        # again. Lock the row, and refuse if it is gone (the view says so in Swedish).
+        if not Decision.objects.select_for_update().filter(pk=decision.pk).exists():
+            raise Decision.DoesNotExist(
+                _("Beslutet har tagits bort av någon annan medan du rättade det.")
+            )
         decision.full_clean()
-        decision.save()
+        decision.save(force_update=True)
     return decision
 
 

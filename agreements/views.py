@@ -308,6 +308,8 @@ class DecisionCorrectView(RoleRequiredMixin, _DecisionObjectMixin, TemplateView)
                 services.decision_correct(
                     actor=request.user, decision=decision, **_decision_fields(form.cleaned_data)
                 )
+            except Decision.DoesNotExist:
+                return self._gone(request, form, decision)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -315,8 +317,28 @@ class DecisionCorrectView(RoleRequiredMixin, _DecisionObjectMixin, TemplateView)
                 return HttpResponseRedirect(
                     reverse("agreements:party_detail", args=[decision.party.slug])
                 )
-        decision.refresh_from_db()
+        try:
+            decision.refresh_from_db()
+        except Decision.DoesNotExist:
+            return self._gone(request, form, decision)
         return render(request, self.template_name, {"form": form, "decision": decision}, status=400)
+
+    def _gone(self, request, form, decision):
+        """Deleted by someone else meanwhile: say so, and keep what was typed on the page."""
+        form.add_error(
+            None,
+            _(
+                "Beslutet har tagits bort av någon annan medan du rättade det, så rättelsen "
+                "kunde inte sparas. Det du skrev står kvar nedan; registrera beslutet på nytt "
+                "om det ska finnas kvar."
+            ),
+        )
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "decision": decision, "gone": True},
+            status=409,
+        )
 
 
 class DecisionDeleteView(RoleRequiredMixin, _DecisionObjectMixin, TemplateView):

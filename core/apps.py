@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import checks  # noqa: F401  (registers the portal's system checks)
         from core.models import AccessibilityReport
 
         auditlog.register(AccessibilityReport)

@@ -24,4 +24,6 @@ class AccessibilityReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The template writes the <form> (with its label); a second one inside would nest.
+        self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Skicka rapporten")))

@@ -1,4 +1,7 @@
+import ipaddress
+
 from celery import current_app
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -13,6 +16,7 @@ from django.views.generic import FormView
 from core.forms import AccessibilityReportForm
 from core.models import Heartbeat
 from core.services import accessibility_report_create
+from core.signin import client_ip
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -47,16 +51,32 @@ def _broker_ok() -> bool:
         return False
 
 
+def _may_see_health_details(request) -> bool:
+    """Loopback and the monitoring addresses in HEALTH_DETAIL_IPS (the client's address,
+    behind the trusted proxies) see what is down; anyone else only whether something is."""
+    address = client_ip(request)
+    try:
+        if ipaddress.ip_address(address).is_loopback:
+            return True
+    except ValueError:
+        return False
+    return address in set(settings.HEALTH_DETAIL_IPS)
+
+
 @method_decorator(login_not_required, name="dispatch")
 class HealthView(View):
     """Reachability of the database and the broker, for load balancers and monitoring."""
 
     def get(self, request):
         database, broker = _database_ok(), _broker_ok()
+        healthy = database and broker
+        if not _may_see_health_details(request):
+            return JsonResponse(
+                {"status": "ok" if healthy else "fel"}, status=200 if healthy else 503
+            )
         beats = {}
         if database:
             beats = {b.name: b.beat_at.isoformat() for b in Heartbeat.objects.all()}
-        healthy = database and broker
         return JsonResponse(
             {
                 "status": "ok" if healthy else "fel",

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 class Form:
     def __init__(self, attrs: dict):
         self.action = attrs.get("action") or ""
-        self.hx_post = attrs.get("hx-post") or ""
+        self.hx_post = attrs.get("data-hx-post") or attrs.get("hx-post") or ""
         self.fields: dict[str, str] = {}
         self.selects: dict[str, list[str]] = {}
         self.selected: dict[str, str] = {}

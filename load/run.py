@@ -91,6 +91,9 @@ def server_env(env: dict, port: int) -> dict:
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AXES_PROXY_COUNT": "0",  # Locust talks to gunicorn directly (no proxy)
+        # 50 simulated registrants share one loopback address; in production they do not.
+        "PUBLIC_POST_RATE": "100000/m",
         "SITE_URL": f"https://127.0.0.1:{port}",
         "STATIC_ROOT": str(static_root()),
     }

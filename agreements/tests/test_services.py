@@ -389,3 +389,22 @@ def test_audit_entries_hold_a_rows_own_columns_only(main_agreement):
     entry = LogEntry.objects.get_for_object(main_agreement).get()
     assert "decision_deadline" in entry.changes_dict
     assert not {"decisions", "documents", "sub_agreements", "id"} & set(entry.changes_dict)
+
+
+def test_correcting_a_decision_deleted_meanwhile_raises_and_recreates_nothing(
+    registrator, party, new_agreements
+):
+    """A plain save() of the stale object would insert the deleted decision again."""
+    decision = _record(registrator, party("ale"), new_agreements[:1])[0]
+    Decision.objects.filter(pk=decision.pk).delete()
+    with pytest.raises(Decision.DoesNotExist):
+        services.decision_correct(
+            actor=registrator,
+            decision=decision,
+            decided_on=decision.decided_on,
+            body=decision.body,
+            outcome=decision.outcome,
+            reference="ny",
+            today=TODAY,
+        )
+    assert not Decision.objects.filter(pk=decision.pk).exists()

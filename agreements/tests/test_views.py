@@ -508,3 +508,45 @@ def test_board_cells_show_status_lateness_and_planned_date_in_both_languages(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
     again = client.get(reverse("agreements:board")).content.decode()
     assert _board_row(again, "ale").count("Antaget</span>") == 5
+
+
+# --- a correction racing a deletion (issue 13) ------------------------------------------------
+def _deleted_by_someone_else_meanwhile(monkeypatch, other):
+    """The view reads the decision; before it writes, another user deletes it."""
+    from agreements.views import _DecisionObjectMixin
+
+    original = _DecisionObjectMixin.get_decision
+
+    def read_then_lose(self, pk):
+        decision = original(self, pk)
+        services.decision_delete(actor=other, decision=Decision.objects.get(pk=pk))
+        return decision
+
+    monkeypatch.setattr(_DecisionObjectMixin, "get_decision", read_then_lose)
+
+
+@pytest.mark.parametrize(
+    "outcome", ["antaget", "uppskjutet"], ids=["valid-correction", "invalid-correction"]
+)
+def test_a_correction_of_a_decision_deleted_meanwhile_says_so_and_recreates_nothing(
+    client, registrator, forvaltare, record, party, frozen, monkeypatch, outcome
+):
+    decision = record(party("ale"))[0]
+    before = Decision.objects.count()
+    client.force_login(registrator)
+    _deleted_by_someone_else_meanwhile(monkeypatch, forvaltare)
+    response = client.post(
+        reverse("agreements:decision_correct", args=[decision.pk]),
+        {
+            "decided_on": "2026-04-20",
+            "body": "kommunfullmaktige",
+            "outcome": outcome,
+            "reference": "KF 2026-04-20 § 99",
+        },
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "har tagits bort av någon annan medan du rättade det" in page
+    assert "KF 2026-04-20 § 99" in page  # what was typed is still on the page
+    assert not Decision.objects.filter(pk=decision.pk).exists()
+    assert Decision.objects.count() == before - 1

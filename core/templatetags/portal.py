@@ -87,6 +87,19 @@ def procent(value, decimals: int = 0) -> str:
     return f"{text}\xa0%"
 
 
+@register.filter(is_safe=True)
+def sidtitel(value) -> str:
+    """The <title>: "Logga in – HoS-portalen" (WCAG 2.4.2: the page first, then the site);
+    just the portal's name when a page gives no title of its own."""
+    from django.conf import settings
+
+    portal = getattr(settings, "PORTAL_NAME", "HoS-portalen")
+    title = " ".join(str(value).split())
+    if not title or title == portal:
+        return portal
+    return f"{title} – {portal}"
+
+
 @register.inclusion_tag("core/_history.html")
 def historik(obj, title: str = ""):
     """The audit trail of one object as a table (who, when, what before/after)."""

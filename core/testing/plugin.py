@@ -212,9 +212,38 @@ def browser_page(_playwright_browser, _server, settings):
         ),
     )
     page.base_url = live_server.url
+    pages_dir = os.environ.get("VNU_PAGES_DIR")
+    if pages_dir:
+        page.on(
+            "response",
+            lambda response: (
+                _save_page(response, Path(pages_dir))
+                if response.url.startswith(live_server.url)
+                else None  # a test identity provider's pages are not the portal's
+            ),
+        )
     yield page
     context.close()
     assert not problems, problems
+
+
+def _save_page(response, directory: Path) -> None:
+    """Keeps a page the browser loaded, as the server sent it, for the vnu step (one file per
+    distinct page; the address beside it)."""
+    if response.request.resource_type != "document":
+        return
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return
+    try:
+        body = response.body()
+    except Exception:  # noqa: BLE001 - a redirect or an aborted load has no body to keep
+        return
+    import hashlib
+
+    directory.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(body).hexdigest()[:24]
+    (directory / f"{name}.html").write_bytes(body)
+    (directory / f"{name}.url").write_text(response.url, encoding="utf-8")
 
 
 @pytest.fixture

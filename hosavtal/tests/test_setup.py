@@ -44,21 +44,58 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean_under_production_settings(tmp_path):
+def test_check_deploy_wants_a_shared_cache_for_the_public_form_limit(tmp_path):
+    """The public-POST limit counts in the cache: a process-local cache (the development
+    default) is a deploy warning, a shared one is clean."""
+    production = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "k" * 20 + "x8Jq2!vL0#pZr7@wNs4$eY1%uT6^iO3&aQ9*dF5(gH0)jK",
+        "ALLOWED_HOSTS": "hos.example.se",
+        "AXES_PROXY_COUNT": "1",
+        "SITE_URL": "https://hos.example.se",
+        "VAR_DIR": str(tmp_path),
+    }
+    check = ("check", "--deploy", "--fail-level", "WARNING")
+    local = _manage(*check, env={**production, "CACHE_URL": "locmemcache://hos"})
+    assert local.returncode != 0
+    assert "core.W001" in local.stderr + local.stdout
+    shared = _manage(*check, env={**production, "CACHE_URL": "redis://127.0.0.1:6379/1"})
+    assert shared.returncode == 0, shared.stdout + shared.stderr
+    assert "no issues" in shared.stdout
+
+
+def test_production_refuses_to_start_without_site_url(tmp_path):
+    """Every link in e-mail and calendar files is built from SITE_URL: production has no
+    default (a development var/site_url file is not read there either)."""
+    (tmp_path / "site_url").write_text("http://127.0.0.1:8301\n")
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "k" * 20 + "x8Jq2!vL0#pZr7@wNs4$eY1%uT6^iO3&aQ9*dF5(gH0)jK",
+        "ALLOWED_HOSTS": "hos.example.se",
+        "AXES_PROXY_COUNT": "1",
+        "SITE_URL": "",
+        "VAR_DIR": str(tmp_path),
+    }
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "SITE_URL must be set in production" in result.stderr
+
+
+def test_make_run_s_base_address_reaches_later_commands(tmp_path):
+    """`make run` writes VAR_DIR/site_url; a manage.py command started later without SITE_URL
+    in its environment builds its links from it."""
+    (tmp_path / "site_url").write_text("http://127.0.0.1:8301\n")
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = _manage("shell", "-c", code, env={"VAR_DIR": str(tmp_path), "SITE_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8301"
     result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "DJANGO_ENV": "production",
-            "SECRET_KEY": "k" * 20 + "x8Jq2!vL0#pZr7@wNs4$eY1%uT6^iO3&aQ9*dF5(gH0)jK",
-            "ALLOWED_HOSTS": "hos.example.se",
-            "VAR_DIR": str(tmp_path),
-        },
+        "shell",
+        "-c",
+        code,
+        env={"VAR_DIR": str(tmp_path), "SITE_URL": "https://hos.example.se/"},
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "https://hos.example.se"
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

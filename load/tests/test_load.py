@@ -80,7 +80,7 @@ def test_database_must_be_postgresql_and_named_for_the_load_test(monkeypatch):
 
 
 def test_form_parser_reads_hidden_fields_selected_status_and_radios():
-    html = """<form method="post" hx-post="/genomforande/min-sida/status/4/9/">
+    html = """<form method="post" data-hx-post="/genomforande/min-sida/status/4/9/">
       <input type="hidden" name="csrfmiddlewaretoken" value="abc">
       <select name="status"><option value="ej_paborjad">Ej</option>
         <option value="pagar" selected>Pågår</option><option value="klar">Klar</option></select>

@@ -97,6 +97,8 @@ PRODUCTION_NAMES = [
     "CSRF_COOKIE_SECURE",
     "CSRF_COOKIE_HTTPONLY",
     "LANGUAGE_COOKIE_SECURE",
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
 ]
 
 
@@ -114,6 +116,8 @@ def production_settings(tmp_path_factory):
         "DJANGO_ENV": "production",
         "SECRET_KEY": "s" * 20 + "x8Jq2!vL0#pZr7@wNs4$eY1%uT6^iO3&aQ9*dF5(gH0)jK",
         "ALLOWED_HOSTS": "testserver",
+        "AXES_PROXY_COUNT": "1",
+        "SITE_URL": "https://testserver",
         "VAR_DIR": str(tmp_path_factory.mktemp("var")),
     }
     result = subprocess.run(
@@ -165,12 +169,14 @@ def test_production_redirects_http_and_sends_hsts_over_https(production_settings
         )
         assert int(hsts["max-age"]) >= ONE_YEAR
         assert "includeSubDomains" in hsts
-        assert client.cookies["csrftoken"]["secure"]
+        assert production_settings["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+        assert client.cookies["__Host-csrftoken"]["secure"]
 
         client.post(
             reverse("accounts:login"),
             {"username": "s-prod", "password": "losenord-for-test-123"},
             **https,
         )
-        session = client.cookies["sessionid"]
+        assert production_settings["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+        session = client.cookies["__Host-sessionid"]
         assert session["secure"] and session["httponly"]

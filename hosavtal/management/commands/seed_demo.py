@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.audit import audit_actor
@@ -24,6 +25,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: str, password: str, **options) -> None:
+        if settings.PRODUCTION:
+            # Demo accounts share one published password: never in a real portal.
+            raise CommandError(
+                "seed_demo körs inte i produktion (DJANGO_ENV=production): demokontona har "
+                "ett känt lösenord."
+            )
         call_command("load_reference_data", stdout=self.stdout)
         report = LoadReport()
         for module in app_modules("demo"):
