@@ -9,6 +9,10 @@ class Role(models.TextChoices):
     REGISTRATOR = "registrator", _("Registrator")
     STYRGRUPP = "styrgrupp", _("Styrgrupp")
     IMPLEMENTERINGSANSVARIG = "implementeringsansvarig", _("Implementeringsansvarig")
+    # A party's (or a kommunalförbund's, read-only) own administrator of units and people.
+    SAMORDNARE = "samordnare", _("Samordnare")
+    # An elected member of a joint body: reads bodies, decisions and the dashboard only.
+    POLITIKER = "politiker", _("Politiker")
 
 
 def has_role(user, *roles: str) -> bool:

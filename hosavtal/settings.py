@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "implementation",
     "escalation",
     "conferences",
+    "bodies",
+    "onboarding",
+    "documents",
     # Reminders sit above the feature apps: they read their selectors.
     "reminders",
     "hosavtal",

@@ -1,8 +1,8 @@
 """The layers of the house, enforced (docs/conventions.md, "Layout and dependency direction").
 
 Dependencies point one way: core ← agreements ← accounts ← implementation ← escalation,
-conferences ← reminders ← hosavtal. An app imports only from apps to its left; escalation and
-conferences stand side by side and import nothing of each other. ``core`` imports no app at all
+conferences, bodies, onboarding ← documents ← reminders ← hosavtal. An app imports only from
+apps to its left; the four of one layer stand side by side and import nothing of each other. ``core`` imports no app at all
 (its test harness included). Tests may reach across (they integrate); the measurement packages
 (bench, load, faults, security) stand above everything.
 
@@ -24,7 +24,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("agreements",),
     ("accounts",),
     ("implementation",),
-    ("escalation", "conferences"),
+    ("escalation", "conferences", "bodies", "onboarding"),
+    ("documents",),
     ("reminders",),
     ("hosavtal",),
 )

@@ -20,7 +20,6 @@ row of the tables the data set touches). A URL pattern missing from the table fa
 """
 
 import hashlib
-from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
@@ -31,9 +30,10 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 
+from security.tests import parts
 from security.tests.sweep import ADMIN_PREFIX, all_patterns
 from security.tests.urls_for import url_for
-from security.tests.world import ACTORS, PDF
+from security.tests.world import ACTORS, BASE_ACTORS, PDF
 
 # The tests sharing the module's data set run in two groups, one per xdist worker (make test
 # runs --dist loadgroup), so that each worker builds the data set once.
@@ -41,34 +41,27 @@ GROUP_A = pytest.mark.xdist_group(name="security-sweep-a")
 GROUP_B = pytest.mark.xdist_group(name="security-sweep-b")
 
 
-@dataclass(frozen=True)
-class Rule:
-    get: str
-    post: str
-    payload: dict | None = None
-    xfail: str = ""
-
-
-ALL = "ok ok ok ok ok"  # every logged-in user
-READ = "L 200 200 200 200 200"  # every logged-in user reads
-READ_POST = "L 405 405 405 405 405"  # a read-only page refuses POST
-PUBLIC = "200 200 200 200 200 200"
-NOT_POSTED = "- - - - - -"
-FORVALTARE_ONLY_GET = "L 403 403 403 403 200"
-FORVALTARE_ONLY_POST = "L 403 403 403 403 ok"
-RECORDERS_GET = "L 403 403 200 403 200"  # registrator and förvaltare
-RECORDERS_POST = "L 403 403 ok 403 ok"
-CONF_ACTION_GET = "L 403 403 405 403 405"  # POST-only actions of the conference managers
-UNIT_WRITERS_GET = "L 200 403 403 403 200"  # the unit's own lead (through the förvaltning)
-UNIT_WRITERS_POST = "L ok 403 403 403 ok"
-CASE_ACTION_GET = "L 405 405 405 405 405"
-DASHBOARD_GET = "L 403 403 403 200 200"
-
-ALL_LOGGED_IN = "L ok ok ok ok ok"
-ESK_WORK = "L ok 404 403 403 ok"  # the case's sides and the förvaltare
-ESK_SIDE = "L ok 404 403 403 403"  # a party's side only (propose, answer)
-ESK_BODY = "L 403 404 403 403 ok"  # the förvaltare (no body handler among the actors)
-TEXT = "Text från säkerhetssvepet"
+from security.tests.rules import (  # noqa: E402  (the table's vocabulary)
+    ALL_LOGGED_IN,
+    CASE_ACTION_GET,
+    CONF_ACTION_GET,
+    DASHBOARD_GET,
+    ESK_BODY,
+    ESK_SIDE,
+    ESK_WORK,
+    FORVALTARE_ONLY_GET,
+    FORVALTARE_ONLY_POST,
+    NOT_POSTED,
+    PUBLIC,
+    READ,
+    READ_POST,
+    RECORDERS_GET,
+    RECORDERS_POST,
+    TEXT,
+    UNIT_WRITERS_GET,
+    UNIT_WRITERS_POST,
+    Rule,
+)
 
 ACCESS: dict[str, Rule] = {
     "home": Rule("L R R 200 200 200", READ_POST),
@@ -298,6 +291,10 @@ ACCESS: dict[str, Rule] = {
     "accessibility": Rule(PUBLIC, "ok ok ok ok ok ok", {"description": TEXT}),
     "health": Rule(PUBLIC, "405 405 405 405 405 405"),
 }
+# Each app's part of the table (security/tests/parts/): a pattern has one row only.
+_PART_ROWS = parts.access()
+assert not (_PART_ROWS.keys() & ACCESS.keys()), sorted(_PART_ROWS.keys() & ACCESS.keys())
+ACCESS.update(_PART_ROWS)
 
 # Tables whose rows a request may legitimately touch without writing domain data.
 UNTRACKED = {
@@ -356,11 +353,16 @@ VGR_LEAD_AS_LEAD = {"escalation:create"}  # a lead may open a case, whatever the
 def expected(name: str, rule: Rule) -> tuple[str, str]:
     """The row's codes for every actor in ACTORS."""
     out = []
-    for spec in (rule.get, rule.post):
+    for column, spec in enumerate((rule.get, rule.post)):
         codes = spec.split()
-        if len(codes) == len(ACTORS) - 1:
+        if len(codes) == len(BASE_ACTORS) - 1:
             as_vgr = name.startswith(VGR_LEAD_AS_REGISTRATOR) and name not in VGR_LEAD_AS_LEAD
             codes.append(codes[3] if as_vgr else codes[2])
+        for extra in parts.EXTRA_ACTORS:
+            if extra.name in rule.extra:
+                codes.append(rule.extra[extra.name][column])
+            else:
+                codes.append(codes[ACTORS.index(extra.like)])
         out.append(" ".join(codes))
     return out[0], out[1]
 
@@ -395,6 +397,12 @@ SECRETS = {
     "mottagare@kommun.test": {"registrator", "forvaltare"},  # an invitation's recipient
     "Sweep-påminnelse": {"own", "forvaltare"},  # one's own reminders
 }
+BASE_SECRETS = dict(SECRETS)
+for _extra in parts.EXTRA_ACTORS:  # an extra actor reads the base markers it is said to see
+    for _marker in _extra.sees:
+        SECRETS[_marker] = SECRETS[_marker] | {_extra.name}
+SECRETS.update(parts.secrets())
+
 # Pages whose address is itself the secret (a signed personal link, a calendar token):
 # whoever holds the link sees what it is for.
 SECRET_LINKS = {"conferences:manage", "conferences:cancel", "conferences:accept", "escalation:feed"}
@@ -423,7 +431,8 @@ def _params():
 
 
 def _payload(name, rule, world):
-    data = dict(rule.payload or {})
+    payload = rule.payload(world.obj) if callable(rule.payload) else rule.payload
+    data = dict(payload or {})
     if name == "conferences:document_add":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -635,7 +644,7 @@ def test_the_secrets_are_shown_to_those_who_may_see_them(world, clients):
         "mottagare@kommun.test": ("registrator", "conferences:invitation"),
         "Sweep-påminnelse": ("own", "reminders:index"),
     }
-    assert pages.keys() == SECRETS.keys()
+    assert pages.keys() == BASE_SECRETS.keys()
     for marker, (actor, name) in pages.items():
         response = clients[actor].get(url_for(name, world.obj))
         assert marker in response.content.decode(), (marker, name)

@@ -9,10 +9,14 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
+from security.tests import parts
+
 PASSWORD = "losenord-for-test-123"
 # "vgr_lead": the lead of a VGR förvaltning that owns none of the objects (an
 # ia-sahlgrenska-like user): VGR-affiliated, like registrator, styrgrupp and förvaltare.
-ACTORS = ("anon", "own", "other", "registrator", "styrgrupp", "forvaltare", "vgr_lead")
+BASE_ACTORS = ("anon", "own", "other", "registrator", "styrgrupp", "forvaltare", "vgr_lead")
+# Then the actors the apps' parts add (security/tests/parts/).
+ACTORS = BASE_ACTORS + tuple(actor.name for actor in parts.EXTRA_ACTORS)
 
 # A minimal PDF: enough for the upload validators' content sniffing.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -312,4 +316,9 @@ def build(text: str = "") -> World:
     o.meeting = SteeringMeeting.objects.create(
         date=dt.date(2026, 12, 10), title="Styrgruppsmöte" + t, note="Not" + t
     )
+
+    # --- each app's part of the sweep (security/tests/parts/).
+    parts.build(o, w.users, t)
+    missing = [actor for actor in ACTORS[1:] if actor not in w.users]
+    assert not missing, f"no user for the extra actors {missing}"
     return w
