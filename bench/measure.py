@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--out", required=True)
     parser.add_argument("--label", default="")
+    parser.add_argument("--only", default="", help="measure only the pages whose name has this")
     args = parser.parse_args()
     setup_test_environment()
     settings.ROOT_URLCONF = "bench.urls"
@@ -140,7 +141,7 @@ def main() -> None:
     floor_timings, floor_queries, _s, _r = _time_request(floor_client, TRIVIAL_URL, args.repeat * 2)
     floor = statistics.median(floor_timings)
     rows = [_row("trivial vy (golv)", floor_timings, floor_queries, query_budget=None)]
-    for page in PAGES:
+    for page in [p for p in PAGES if args.only in p.name]:
         user, url = page.resolve()
         if user is not None:
             client.force_login(user)
@@ -165,7 +166,7 @@ def main() -> None:
                 )
             )
         client.logout()
-    for job in JOBS:
+    for job in JOBS if not args.only else []:
         result = job.run()
         rows.append(
             _row(

@@ -147,7 +147,7 @@ def _visible_case(request, pk: int) -> Case:
 
 def _detail_context(request, case: Case, **bound) -> dict:
     user = request.user
-    facts = selectors.case_facts(case)
+    facts = case.facts if hasattr(case, "facts") else selectors.case_facts(case)
     rels = permissions.relations(user, case, facts)
     may = permissions.actions_for(rels)
     actions = {a for a in services.allowed_actions(case) if a in may}

@@ -13,8 +13,12 @@ from hosavtal.navigation import navigation_for
 @require_safe
 def home(request):
     # An implementation lead's home is Min sida: their units and what is due.
-    if has_role(request.user, Role.IMPLEMENTERINGSANSVARIG) and "start" not in request.GET:
-        return redirect("implementation:my_page")
+    if "start" not in request.GET:
+        if has_role(request.user, Role.IMPLEMENTERINGSANSVARIG):
+            return redirect("implementation:my_page")
+        # The joint steering group comes to follow the work: its home is the dashboard.
+        if has_role(request.user, Role.STYRGRUPP):
+            return redirect("dashboard:index")
     today = timezone.localdate()
     in_force = dt.date.fromisoformat(settings.AGREEMENT_IN_FORCE_DATE)
     upcoming = Milestone.objects.filter(date__gte=today).order_by("date")[:5]

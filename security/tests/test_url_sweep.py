@@ -63,8 +63,10 @@ from security.tests.rules import (  # noqa: E402  (the table's vocabulary)
     Rule,
 )
 
+POLITIKER_READS = {"politiker": ("200", "405")}  # issue #21: a politiker reads the dashboard
+
 ACCESS: dict[str, Rule] = {
-    "home": Rule("L R R 200 200 200", READ_POST),
+    "home": Rule("L R R 200 R 200", READ_POST),
     # accounts: Django's own views; the public ones are the login and password-reset pages.
     "accounts:login": Rule("200 R R R R R", NOT_POSTED),
     "accounts:logout": Rule(READ_POST, NOT_POSTED),
@@ -230,7 +232,7 @@ ACCESS: dict[str, Rule] = {
     ),
     "conferences:ics": Rule(PUBLIC, "405 405 405 405 405 405"),
     "conferences:manage": Rule(PUBLIC, "ok ok ok ok ok ok", {"name": TEXT}),
-    "conferences:cancel": Rule("405 405 405 405 405 405", "ok ok ok ok ok ok"),
+    "conferences:cancel": Rule(PUBLIC, "ok ok ok ok ok ok"),  # GET: the confirmation page
     "conferences:accept": Rule("405 405 405 405 405 405", "ok ok ok ok ok ok"),
     "conferences:invitation": Rule(RECORDERS_GET, "L 403 403 405 403 405"),
     "conferences:invitation_text": Rule(
@@ -238,7 +240,7 @@ ACCESS: dict[str, Rule] = {
     ),
     "conferences:invitation_groups": Rule(CONF_ACTION_GET, RECORDERS_POST, {"groups": "ledare"}),
     "conferences:invitation_import": Rule(CONF_ACTION_GET, RECORDERS_POST),
-    "conferences:recipient_remove": Rule(CONF_ACTION_GET, RECORDERS_POST),
+    "conferences:recipient_remove": Rule(RECORDERS_GET, RECORDERS_POST),  # GET: confirm page
     "conferences:invitation_preview": Rule(RECORDERS_GET, "L 403 403 405 403 405"),
     "conferences:invitation_send": Rule(CONF_ACTION_GET, RECORDERS_POST),
     "conferences:invitation_retry": Rule(CONF_ACTION_GET, RECORDERS_POST),
@@ -260,7 +262,7 @@ ACCESS: dict[str, Rule] = {
     ),
     "conferences:participants": Rule(RECORDERS_GET, "L 403 403 405 403 405"),
     "conferences:participants_export": Rule(RECORDERS_GET, "L 403 403 405 403 405"),
-    "conferences:participant_cancel": Rule(CONF_ACTION_GET, RECORDERS_POST),
+    "conferences:participant_cancel": Rule(RECORDERS_GET, RECORDERS_POST),  # GET: confirm
     "conferences:catering": Rule(RECORDERS_GET, "L 403 403 405 403 405"),
     "conferences:attendance": Rule(RECORDERS_GET, "L 403 403 405 403 405"),
     "conferences:checkin": Rule(RECORDERS_GET, "L 403 403 405 403 405"),
@@ -273,18 +275,28 @@ ACCESS: dict[str, Rule] = {
     "reminders:message": Rule("L 200 404 404 404 200", READ_POST),
     "reminders:retry": Rule(CASE_ACTION_GET, FORVALTARE_ONLY_POST),
     "reminders:settings": Rule(FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST),
-    # The steering dashboard: styrgrupp and förvaltare; meeting dates: förvaltare.
-    "dashboard:index": Rule(DASHBOARD_GET, "L 403 403 403 405 405"),
-    "dashboard:export": Rule(DASHBOARD_GET, "L 403 403 403 405 405"),
-    "dashboard:cell": Rule(DASHBOARD_GET, "L 403 403 403 405 405"),
-    "dashboard:meetings": Rule(DASHBOARD_GET, "L 403 403 403 405 405"),
+    # The steering dashboard: styrgrupp, förvaltare and politiker (read-only, issue #21);
+    # a body's meeting dates: its secretary, the förvaltare and — the steering group's —
+    # styrgrupp (issue #19 point 5; bodies.permissions).
+    "dashboard:index": Rule(DASHBOARD_GET, "L 403 403 403 405 405", extra=POLITIKER_READS),
+    "dashboard:export": Rule(DASHBOARD_GET, "L 403 403 403 405 405", extra=POLITIKER_READS),
+    "dashboard:cell": Rule(DASHBOARD_GET, "L 403 403 403 405 405", extra=POLITIKER_READS),
+    "dashboard:meetings": Rule(DASHBOARD_GET, "L 403 403 403 405 405", extra=POLITIKER_READS),
     "dashboard:meeting_create": Rule(
-        FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST, {"date": "2027-01-20", "title": TEXT}
+        "L 403 403 403 200 200",
+        "L 403 403 403 ok ok",
+        {"date": "2027-01-20", "title": TEXT},
+        extra={"politiker": ("403", "403")},
     ),
     "dashboard:meeting_update": Rule(
-        FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST, {"date": "2026-12-11", "title": TEXT}
+        "L 403 403 403 200 200",
+        "L 403 403 403 ok ok",
+        {"date": "2026-12-11", "title": TEXT},
+        extra={"politiker": ("403", "403")},
     ),
-    "dashboard:meeting_delete": Rule("L 403 403 403 403 405", FORVALTARE_ONLY_POST),
+    "dashboard:meeting_delete": Rule(
+        "L 403 403 403 405 405", "L 403 403 403 ok ok", extra={"politiker": ("405", "403")}
+    ),
     # Public utilities without data.
     "set_language": Rule("R R R R R R", NOT_POSTED),
     "javascript-catalog": Rule(PUBLIC, NOT_POSTED),
