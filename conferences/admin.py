@@ -47,4 +47,4 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ("status", "attended", "role")
     search_fields = ("name", "email")
     raw_id_fields = ("conference", "party", "unit", "recipient")
-    exclude = ("diet", "allergies", "accessibility")
+    exclude = ("diet", "diet_choices", "allergies", "accessibility")

@@ -21,16 +21,28 @@ class ConferencesConfig(AppConfig):
                 "invitations",
                 "registrations",
                 "capacity_notified_at",
+                "cancel_previous_status",
+                "cancel_notified_at",
             ],
         )
         auditlog.register(models.ProgrammeItem)
         auditlog.register(models.PreMeeting)
         auditlog.register(models.ConferenceDocument)
         auditlog.register(models.Invitation, exclude_fields=["recipients"])
+        auditlog.register(
+            models.Recipient, include_fields=["declined_at", "reminded_round", "email", "name"]
+        )
         # Health-related answers never enter the audit trail: they must be deletable.
         auditlog.register(
             models.Registration,
-            exclude_fields=["diet", "allergies", "accessibility", "token", "recipient"],
+            exclude_fields=[
+                "diet",
+                "diet_choices",
+                "allergies",
+                "accessibility",
+                "token",
+                "recipient",
+            ],
         )
         auditlog.register(models.ChecklistLink)
 

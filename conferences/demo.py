@@ -92,7 +92,7 @@ POLITICIAN_TITLES = (
     "Kommunalråd",
     "Ledamot i vård- och omsorgsnämnden",
 )
-DIETS = ("", "", "", "", "", "", "Vegetarisk", "Vegansk", "Laktosfri", "Glutenfri")
+DIETS = ("", "", "", "", "", "", "vegetariskt", "veganskt", "laktosfritt", "glutenfritt")
 ALLERGIES = ("", "", "", "", "", "", "", "", "Nötter", "Fisk och skaldjur")
 
 SIZES = {"small": 30, "full": 650}
@@ -113,7 +113,7 @@ def _registrations(conference, parties, count, rng, *, attended_share, now):
                 party=party,
                 role=Registration.Role.POLITIKER if politician else Registration.Role.TJANSTEPERSON,
                 title=rng.choice(POLITICIAN_TITLES if politician else TITLES),
-                diet=rng.choice(DIETS),
+                diet_choices=rng.choice(DIETS),
                 allergies=rng.choice(ALLERGIES),
                 accessibility="Hörslinga" if rng.random() < 0.03 else "",
                 consent_at=base + dt.timedelta(minutes=index * 7),

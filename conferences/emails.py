@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.ics import IcsEvent, ics_bytes
+from core.ics import IcsEvent, ics_bytes, ics_uid
 from core.outbox import Draft, outbox_enqueue, outbox_enqueue_many
 
+UNCONFIRMED_HOURS = 48  # how long a registration waits for its address to be confirmed
 INVITE_SALT = "conferences.invitation"
 MANAGE_SALT = "conferences.registration"
 # A personal link stays valid for a year: long enough for any invitation cycle, short enough
@@ -47,6 +48,10 @@ def registration_url(conference, recipient=None) -> str:
     return url
 
 
+def decline_url(recipient) -> str:
+    return settings.SITE_URL + reverse("conferences:decline", args=[invitation_token(recipient.pk)])
+
+
 def manage_url(registration) -> str:
     return settings.SITE_URL + reverse("conferences:manage", args=[manage_token(registration)])
 
@@ -57,7 +62,7 @@ def conference_ics(conference, *, cancelled: bool = False, url: str = "") -> byt
     if end is None and not conference.start_time and conference.date:
         end = conference.date + dt.timedelta(days=1)
     event = IcsEvent(
-        uid=f"konferens-{conference.pk}@hosportalen",
+        uid=ics_uid(f"konferens-{conference.pk}"),
         summary=conference.title,
         start=start,
         end=end,
@@ -100,10 +105,40 @@ def invitation_draft(recipient) -> Draft:
             "conference": conference,
             "recipient": recipient,
             "link": link,
+            "decline_link": decline_url(recipient),
         },
         attachments=_ics_attachment(conference, url=link),
         related=recipient,
     )
+
+
+REMINDER_KIND = "konferensinbjudan-paminnelse"
+
+
+def reminder_draft(recipient, *, round_number: int) -> Draft:
+    """ "Påminn dem som inte svarat": keyed by recipient and round, so once per round."""
+    invitation = recipient.invitation
+    conference = invitation.conference
+    link = registration_url(conference, recipient)
+    return Draft(
+        key=f"{invitation_key(recipient)}:paminnelse:{round_number}",
+        kind=REMINDER_KIND,
+        to=[recipient.email],
+        subject=_("Påminnelse: %(subject)s") % {"subject": invitation.subject},
+        template="conferences/email/invitation_reminder",
+        context={
+            "invitation": invitation,
+            "conference": conference,
+            "recipient": recipient,
+            "link": link,
+            "decline_link": decline_url(recipient),
+        },
+        related=recipient,
+    )
+
+
+def reminders_enqueue(recipients, *, round_number: int) -> list:
+    return outbox_enqueue_many(reminder_draft(r, round_number=round_number) for r in recipients)
 
 
 def invitations_enqueue(recipients) -> list:
@@ -112,6 +147,7 @@ def invitations_enqueue(recipients) -> list:
 
 
 SUBJECTS = {
+    "obekraftad": gettext_lazy("Bekräfta din anmälan till %(title)s"),
     "bekraftad": gettext_lazy("Bekräftelse: du är anmäld till %(title)s"),
     "vantelista": gettext_lazy("Du står på väntelistan till %(title)s"),
     "erbjuden": gettext_lazy("En plats har blivit ledig på %(title)s"),
@@ -138,7 +174,12 @@ def registration_draft(registration, kind: str, *, at: dt.datetime) -> Draft:
         to=[registration.email],
         subject=str(SUBJECTS[kind]) % {"title": conference.title},
         template=f"conferences/email/registration_{kind}",
-        context={"registration": registration, "conference": conference, "link": link},
+        context={
+            "registration": registration,
+            "conference": conference,
+            "link": link,
+            "hours": UNCONFIRMED_HOURS,
+        },
         attachments=attachments,
         related=registration,
     )

@@ -56,6 +56,7 @@ def checklist_link_add(*, conference, responsibility, actor):
             attended = Registration.objects.filter(
                 conference=conference,
                 attended=True,
+                status=Registration.Status.BEKRAFTAD,
                 unit__level=responsibility.level,
             ).select_related("unit", "conference")
             for registration in attended:
@@ -96,7 +97,10 @@ def conference_evidence(unit_ids, responsibility_ids):
         .values("unit_id", "conference_id", "conference__title", "conference__date")
         .annotate(
             registered=Count("id", filter=Q(status__in=("bekraftad", "erbjuden", "vantelista"))),
-            attended=Count("id", filter=Q(attended=True)),
+            confirmed=Count("id", filter=Q(status__in=("bekraftad", "erbjuden"))),
+            waiting=Count("id", filter=Q(status="vantelista")),
+            # A cancelled person never counts as present (cancelling clears it too).
+            attended=Count("id", filter=Q(attended=True, status="bekraftad")),
         )
     }
     lines = {}
@@ -114,9 +118,13 @@ def _line(row, EvidenceLine):
     title = row["conference__title"]
     if row["conference__date"]:
         title = f"{title} {datum(row['conference__date'])}"
-    text = _("%(conference)s: %(registered)s anmälda, %(attended)s närvarade") % {
+    text = _(
+        "%(conference)s: %(confirmed)s bekräftade, %(waiting)s på väntelistan, "
+        "%(attended)s närvarade"
+    ) % {
         "conference": title,
-        "registered": row["registered"],
+        "confirmed": row["confirmed"],
+        "waiting": row["waiting"],
         "attended": row["attended"],
     }
     return EvidenceLine(text=text, done=row["attended"] > 0)

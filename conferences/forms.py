@@ -127,6 +127,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Ny status"),
         choices=[
+            (Conference.Status.INBJUDAN_SKICKAD, _("Öppen för anmälan")),
             (Conference.Status.GENOMFORD, Conference.Status.GENOMFORD.label),
             (Conference.Status.INSTALLD, Conference.Status.INSTALLD.label),
         ],
@@ -181,6 +182,28 @@ class RecipientImportForm(_Crispy, forms.Form):
     )
 
 
+class RecipientPasteForm(_Crispy, forms.Form):
+    text = forms.CharField(
+        label=_("Klistra in adresser"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=200_000,
+        help_text=_(
+            "En per rad, som ”namn@kommun.se” eller ”Förnamn Efternamn &lt;namn@kommun.se&gt;”. "
+            "Ingenting läggs till förrän alla rader är rätt."
+        ),
+    )
+
+
+class CancelConferenceForm(_Crispy, forms.Form):
+    message = forms.CharField(
+        label=_("Meddelande till de anmälda (frivilligt)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text=_("Kommer med i mejlet om att konferensen är inställd."),
+    )
+
+
 class PartyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -229,11 +252,17 @@ class RegistrationForm(_Crispy, forms.Form):
         help_text=_("Den förvaltning eller verksamhet du företräder, om den finns i listan."),
         widget=PlainSelect,
     )
-    diet = forms.CharField(
+    diet_choices = forms.MultipleChoiceField(
         label=_("Specialkost"),
+        choices=Registration.Diet.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    diet = forms.CharField(
+        label=_("Annan specialkost"),
         max_length=300,
         required=False,
-        help_text=_("Till exempel vegetarisk, vegansk, laktosfri eller glutenfri."),
+        help_text=_("Fyll i om du kryssat i ”Annat”."),
     )
     allergies = forms.CharField(label=_("Allergier"), max_length=300, required=False)
     accessibility = forms.CharField(
@@ -249,12 +278,30 @@ class RegistrationForm(_Crispy, forms.Form):
         },
     )
 
-    def __init__(self, *args, units=(), for_change=False, **kwargs):
+    def __init__(self, *args, units=(), for_change=False, units_url="", **kwargs):
         super().__init__(*args, **kwargs)
+        # The unit list follows the chosen organisation: only its units once one is chosen
+        # (htmx swaps the list when the organisation changes; without JavaScript the list is
+        # grouped per organisation and narrowed when the form comes back).
+        party_id = self._chosen_party()
+        shown = [u for u in units if u.party_id == party_id] if party_id else units
         grouped: dict[str, list] = {}
-        for unit in units:
+        for unit in shown:
             grouped.setdefault(unit.party_name, []).append((unit.pk, unit.name))
-        self.fields["unit"].widget.set_options([("", _("– Ingen enhet vald –")), *grouped.items()])
+        if party_id and grouped:
+            options = [(pk, name) for items in grouped.values() for pk, name in items]
+        else:
+            options = list(grouped.items())
+        self.fields["unit"].widget.set_options([("", _("– Ingen enhet vald –")), *options])
+        if units_url and "party" in self.fields:
+            self.fields["party"].widget.attrs.update(
+                {
+                    "hx-get": units_url,
+                    "hx-target": "#div_id_unit",
+                    "hx-swap": "outerHTML",
+                    "hx-trigger": "change",
+                }
+            )
         self.units = {u.pk: u for u in units}
         if not units:
             del self.fields["unit"]
@@ -262,6 +309,13 @@ class RegistrationForm(_Crispy, forms.Form):
             del self.fields["email"]
             del self.fields["consent"]
         self.helper.layout = self._layout()
+
+    def _chosen_party(self) -> int | None:
+        raw = self.data.get("party") if self.is_bound else self.initial.get("party")
+        try:
+            return int(getattr(raw, "pk", raw)) if raw else None
+        except (TypeError, ValueError):
+            return None
 
     def _layout(self):
         present = set(self.fields)
@@ -281,7 +335,7 @@ class RegistrationForm(_Crispy, forms.Form):
                         _("Frivilligt. Svaren raderas automatiskt efter konferensen.")
                     )
                 ),
-                *only("diet", "allergies", "accessibility"),
+                *only("diet_choices", "diet", "allergies", "accessibility"),
             ),
         ]
         if "consent" in present:
@@ -290,6 +344,11 @@ class RegistrationForm(_Crispy, forms.Form):
 
     def clean(self):
         data = super().clean()
+        choices = data.get("diet_choices") or []
+        if (data.get("diet") or "").strip() and Registration.Diet.ANNAT not in choices:
+            data["diet_choices"] = [*choices, Registration.Diet.ANNAT]
+        if Registration.Diet.ANNAT in choices and not (data.get("diet") or "").strip():
+            self.add_error("diet", _("Beskriv vilken annan specialkost du behöver."))
         if not data.get("party") and not (data.get("organisation_other") or "").strip():
             self.add_error(
                 "party", _("Välj din organisation eller skriv namnet på en annan organisation.")

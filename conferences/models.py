@@ -96,6 +96,18 @@ class Conference(models.Model):
         _("känsliga uppgifter raderade"), null=True, blank=True, editable=False
     )
     capacity_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Cancelling: the status is "Inställd" at once, the e-mails go after a grace period in
+    # which the registrar may undo it (conferences.services.conferences).
+    cancelled_at = models.DateTimeField(_("inställd"), null=True, blank=True, editable=False)
+    cancel_message = models.TextField(_("meddelande vid inställd konferens"), blank=True)
+    cancel_previous_status = models.CharField(max_length=20, blank=True, editable=False)
+    cancel_notified_at = models.DateTimeField(
+        _("besked om inställd konferens skickat"), null=True, blank=True, editable=False
+    )
+    # A förvaltare may open check-in before the conference day (logged in the audit trail).
+    checkin_opened_at = models.DateTimeField(
+        _("incheckning öppnad i förväg"), null=True, blank=True, editable=False
+    )
     is_demo = models.BooleanField(_("demodata"), default=False, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
@@ -244,6 +256,8 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    reminder_round = models.PositiveSmallIntegerField(_("påminnelser skickade"), default=0)
+    reminded_at = models.DateTimeField(_("senast påmind"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inbjudan")
@@ -300,6 +314,10 @@ class Recipient(models.Model):
     # a claim older than INVITATION_CLAIM_STALE_SECONDS may be taken over (the worker died).
     claim = models.UUIDField(null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The invitee's own answer through the decline link in the invitation.
+    declined_at = models.DateTimeField(_("avböjde"), null=True, blank=True)
+    # The last reminder round this recipient was reminded in (0: never).
+    reminded_round = models.PositiveSmallIntegerField(_("påmind i omgång"), default=0)
 
     class Meta:
         verbose_name = _("mottagare")
@@ -338,6 +356,8 @@ class Registration(models.Model):
         TJANSTEPERSON = "tjansteperson", _("Tjänsteperson")
 
     class Status(models.TextChoices):
+        # Double opt-in: nothing is held until the address is confirmed from the e-mail.
+        OBEKRAFTAD = "obekraftad", _("Väntar på bekräftelse av e-postadressen")
         BEKRAFTAD = "bekraftad", _("Bekräftad")
         VANTELISTA = "vantelista", _("På väntelistan")
         ERBJUDEN = "erbjuden", _("Erbjuden plats")
@@ -371,7 +391,17 @@ class Registration(models.Model):
     )
     role = models.CharField(_("roll"), max_length=20, choices=Role)
     title = models.CharField(_("titel"), max_length=200, blank=True)
-    diet = models.CharField(_("specialkost"), max_length=300, blank=True)
+
+    class Diet(models.TextChoices):
+        VEGETARISKT = "vegetariskt", _("Vegetariskt")
+        VEGANSKT = "veganskt", _("Veganskt")
+        LAKTOSFRITT = "laktosfritt", _("Laktosfritt")
+        GLUTENFRITT = "glutenfritt", _("Glutenfritt")
+        ANNAT = "annat", _("Annat")
+
+    # Comma-separated codes of Diet; "annat" is described in ``diet``.
+    diet_choices = models.CharField(_("specialkost"), max_length=100, blank=True)
+    diet = models.CharField(_("annan specialkost"), max_length=300, blank=True)
     allergies = models.CharField(_("allergier"), max_length=300, blank=True)
     accessibility = models.CharField(_("behov av anpassning"), max_length=500, blank=True)
     consent_at = models.DateTimeField(_("godkände integritetsinformationen"))

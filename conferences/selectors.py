@@ -4,8 +4,21 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from agreements.models import Party
 from conferences.models import Conference, Invitation, Recipient, Registration
@@ -138,6 +151,8 @@ class Catering:
     allergies: list[tuple[str, int]]
     accessibility_count: int
     deleted: bool
+    other_diets: list[tuple[str, int]] = None
+    waiting: int = 0
 
 
 def _grouped(values) -> list[tuple[str, int]]:
@@ -148,15 +163,20 @@ def _grouped(values) -> list[tuple[str, int]]:
 def catering_summary(conference: Conference) -> Catering:
     """Aggregated counts only: what the caterer needs, never who asked for what."""
     confirmed = conference.registrations.filter(status__in=HOLDING)
-    rows = list(confirmed.values_list("diet", "allergies", "accessibility"))
+    rows = list(confirmed.values_list("diet_choices", "diet", "allergies", "accessibility"))
+    chosen = Counter(code for r in rows for code in r[0].split(",") if code)
+    labels = dict(Registration.Diet.choices)
     return Catering(
         expected=len(rows),
         fika=conference.fika,
         lunch=conference.lunch,
-        diets=_grouped(r[0] for r in rows),
-        allergies=_grouped(r[1] for r in rows),
-        accessibility_count=sum(1 for r in rows if r[2].strip()),
+        # Every fixed choice, in its order, with its count (0 too: the caterer sees all).
+        diets=[(str(labels[c]), chosen.get(c, 0)) for c in Registration.Diet.values],
+        other_diets=_grouped(r[1] for r in rows),
+        allergies=_grouped(r[2] for r in rows),
+        accessibility_count=sum(1 for r in rows if r[3].strip()),
         deleted=conference.sensitive_data_deleted_at is not None,
+        waiting=conference.registrations.filter(status=S.VANTELISTA).count(),
     )
 
 
@@ -213,11 +233,76 @@ def invitation_progress(invitation: Invitation) -> Progress:
     )
 
 
-def recipient_log(invitation: Invitation, *, status: str = "") -> QuerySet[Recipient]:
-    rows = invitation.recipients.select_related("party", "unit")
+# The invitee's answer (Indico's model), worked out from their registration (by address) and
+# their decline: one subquery per row in the same query.
+ANSWERS = {
+    "inte_svarat": gettext_lazy("Inte svarat"),
+    "anmald": gettext_lazy("Anmäld"),
+    "vantelista": gettext_lazy("Väntelista"),
+    "avbojt": gettext_lazy("Avböjt"),
+    "avbokat": gettext_lazy("Avbokat"),
+}
+
+
+def _registration_status():
+    return Subquery(
+        Registration.objects.filter(
+            conference=OuterRef("invitation__conference"), email=OuterRef("email")
+        )
+        .exclude(status=S.OBEKRAFTAD)
+        .values("status")[:1]
+    )
+
+
+def with_answers(rows: QuerySet[Recipient]) -> QuerySet[Recipient]:
+    return rows.alias(registration_status=_registration_status()).annotate(
+        answer=Case(
+            When(email="", then=Value("")),
+            When(registration_status__in=HOLDING, then=Value("anmald")),
+            When(registration_status=S.VANTELISTA, then=Value("vantelista")),
+            When(declined_at__isnull=False, then=Value("avbojt")),
+            When(registration_status__in=(S.AVBOKAD, S.UTGATT), then=Value("avbokat")),
+            default=Value("inte_svarat"),
+        )
+    )
+
+
+def recipient_log(
+    invitation: Invitation, *, status: str = "", answer: str = ""
+) -> QuerySet[Recipient]:
+    rows = with_answers(invitation.recipients.select_related("party", "unit"))
     if status:
         rows = rows.filter(status=status)
+    if answer in ANSWERS:
+        rows = rows.filter(answer=answer)
     return rows.order_by("source", "organisation", "email")
+
+
+def answer_counts(invitation: Invitation) -> dict[str, int]:
+    """How many recipients (with an address) answered what: one query."""
+    rows = with_answers(invitation.recipients.exclude(email=""))
+    counts = dict(rows.values("answer").annotate(n=Count("id")).values_list("answer", "n"))
+    return {key: counts.get(key, 0) for key in ANSWERS}
+
+
+def not_answered(invitation: Invitation) -> QuerySet[Recipient]:
+    """Recipients who were sent the invitation and neither registered nor declined."""
+    return (
+        with_answers(invitation.recipients.filter(status=Recipient.Status.SKICKAD))
+        .filter(answer="inte_svarat")
+        .select_related("invitation__conference")
+        .order_by("pk")
+    )
+
+
+def accessibility_needs(conference: Conference) -> list[Registration]:
+    """Who needs what (organisers only): active registrations with an accessibility need."""
+    return list(
+        conference.registrations.filter(status__in=ACTIVE)
+        .exclude(accessibility="")
+        .select_related("party")
+        .order_by("name", "id")
+    )
 
 
 # --- recipients from the implementation app ----------------------------------------------
@@ -302,11 +387,12 @@ def invitees_without_registration(days: int, *, now: dt.datetime | None = None):
     )
     registered = Registration.objects.filter(
         conference=OuterRef("invitation__conference"), email__iexact=OuterRef("email")
-    )
+    ).exclude(status=S.OBEKRAFTAD)
     return (
         Recipient.objects.filter(
             invitation__conference__in=open_conferences,
             status=Recipient.Status.SKICKAD,
+            declined_at__isnull=True,  # who declined is not nagged
             source__in=(
                 Recipient.Source.IMPORT,
                 Recipient.Source.LEDARE,

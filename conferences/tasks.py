@@ -45,3 +45,16 @@ def sensitive_data_purge() -> int:
 def mark_held() -> int:
     """Conferences whose day has passed become "genomförd" (daily)."""
     return len(services.conferences_mark_held())
+
+
+@shared_task
+def cancellations_notify() -> int:
+    """Every minute: e-mail those registered for a conference cancelled more than the grace
+    period ago (the undo window has closed)."""
+    return services.conference_cancellations_notify()
+
+
+@shared_task
+def unconfirmed_expire() -> int:
+    """Hourly: delete registrations whose address was never confirmed."""
+    return services.unconfirmed_expire()

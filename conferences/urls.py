@@ -10,7 +10,15 @@ urlpatterns = [
     # Public pages (no account): registration and the personal change/cancel link.
     path("anmalan/<slug:slug>/", views.RegistrationCreateView.as_view(), name="register"),
     path("anmalan/<slug:slug>/kalender.ics", views.ConferenceIcsView.as_view(), name="ics"),
+    path("anmalan/<slug:slug>/enheter/", views.UnitOptionsView.as_view(), name="units"),
+    path("anmalan/<slug:slug>/kolla-mejlen/", views.CheckEmailView.as_view(), name="check_email"),
     path("avanmalan/<str:token>/", views.RegistrationManageView.as_view(), name="manage"),
+    path(
+        "avanmalan/<str:token>/bekrafta/",
+        views.RegistrationConfirmView.as_view(),
+        name="confirm",
+    ),
+    path("svar/<str:token>/tacka-nej/", views.DeclineView.as_view(), name="decline"),
     path("avanmalan/<str:token>/avboka/", views.RegistrationCancelView.as_view(), name="cancel"),
     path(
         "avanmalan/<str:token>/ta-platsen/",
@@ -29,6 +37,16 @@ urlpatterns = [
         "inbjudan/<int:pk>/importera/",
         views.InvitationImportView.as_view(),
         name="invitation_import",
+    ),
+    path(
+        "inbjudan/<int:pk>/klistra-in/",
+        views.InvitationPasteView.as_view(),
+        name="invitation_paste",
+    ),
+    path(
+        "inbjudan/<int:pk>/paminn/",
+        views.InvitationRemindView.as_view(),
+        name="invitation_remind",
     ),
     path(
         "inbjudan/<int:pk>/mottagare/<int:recipient_pk>/ta-bort/",
@@ -55,6 +73,13 @@ urlpatterns = [
     path("<slug:slug>/", views.ConferenceDetailView.as_view(), name="detail"),
     path("<slug:slug>/andra/", views.ConferenceUpdateView.as_view(), name="update"),
     path("<slug:slug>/status/", views.ConferenceStatusView.as_view(), name="status"),
+    path("<slug:slug>/installa/", views.ConferenceCancelView.as_view(), name="cancel_conference"),
+    path(
+        "<slug:slug>/installa/angra/",
+        views.ConferenceCancelUndoView.as_view(),
+        name="cancel_conference_undo",
+    ),
+    path("<slug:slug>/ta-bort/", views.ConferenceDeleteView.as_view(), name="delete"),
     path("<slug:slug>/program/", views.ProgrammeItemAddView.as_view(), name="programme_add"),
     path(
         "<slug:slug>/program/<int:pk>/ta-bort/",
@@ -91,8 +116,19 @@ urlpatterns = [
         name="participant_cancel",
     ),
     path("<slug:slug>/fortaring/", views.CateringView.as_view(), name="catering"),
+    path(
+        "<slug:slug>/fortaring/fortaring.xlsx",
+        views.CateringExportView.as_view(),
+        name="catering_export",
+    ),
+    path("<slug:slug>/anpassning/", views.NeedsView.as_view(), name="needs"),
     path("<slug:slug>/narvarolista/", views.AttendanceListView.as_view(), name="attendance"),
     path("<slug:slug>/incheckning/", views.CheckInView.as_view(), name="checkin"),
+    path(
+        "<slug:slug>/incheckning/oppna/",
+        views.CheckInOpenView.as_view(),
+        name="checkin_open",
+    ),
     path(
         "<slug:slug>/incheckning/<int:pk>/",
         views.CheckInToggleView.as_view(),

@@ -123,17 +123,133 @@ def conferences_mark_held(*, today: dt.date | None = None) -> list[int]:
     return marked
 
 
-def conference_cancel(*, conference: Conference, actor) -> Conference:
-    """Cancel the conference and tell everyone registered or waiting (with a cancelled .ics)."""
+# Cancelling a conference takes effect at once (registration closes), but the e-mails to
+# those registered go only after this grace period, in which the registrar may undo it.
+CANCEL_GRACE = dt.timedelta(minutes=10)
+
+
+def conference_cancel(*, conference: Conference, actor, message: str = "") -> Conference:
+    """Cancel the conference. Everyone registered or waiting is told (with ``message`` and a
+    cancelled .ics) by ``conference_cancellations_notify`` once ``CANCEL_GRACE`` has passed,
+    unless ``conference_cancel_undo`` came first."""
+    with transaction.atomic(), audit_actor(actor):
+        previous = Conference.objects.select_for_update().get(pk=conference.pk).status
+        conference = conference_set_status(conference=conference, status=St.INSTALLD, actor=actor)
+        conference.cancelled_at = timezone.now()
+        conference.cancel_message = message.strip()
+        conference.cancel_previous_status = previous
+        conference.cancel_notified_at = None
+        conference.save(
+            update_fields=[
+                "cancelled_at",
+                "cancel_message",
+                "cancel_previous_status",
+                "cancel_notified_at",
+            ]
+        )
+    return conference
+
+
+def cancel_undoable(conference: Conference, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return bool(
+        conference.status == St.INSTALLD
+        and conference.cancelled_at
+        and not conference.cancel_notified_at
+        and now < conference.cancelled_at + CANCEL_GRACE
+    )
+
+
+def conference_cancel_undo(*, conference: Conference, actor) -> Conference:
+    """Take the cancellation back while no e-mail has gone: the conference is as before."""
+    with transaction.atomic(), audit_actor(actor):
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        if not cancel_undoable(conference):
+            raise ValidationError(
+                _("Det går inte längre att ångra: beskeden om den inställda konferensen har gått.")
+            )
+        conference.status = conference.cancel_previous_status or St.PLANERAD
+        conference.cancelled_at = None
+        conference.cancel_message = ""
+        conference.cancel_previous_status = ""
+        conference.save()
+    return conference
+
+
+def conference_cancellations_notify(*, now: dt.datetime | None = None) -> int:
+    """Beat job: for each cancellation past its grace period, e-mail everyone registered or
+    waiting, once (the stamp and the outbox key). Returns how many e-mails were written."""
     from conferences.emails import registrations_enqueue
     from conferences.services.registrations import ACTIVE
 
-    with transaction.atomic():
-        conference = conference_set_status(conference=conference, status=St.INSTALLD, actor=actor)
-        registrations = conference.registrations.filter(status__in=ACTIVE).select_related(
-            "conference"
-        )
-        registrations_enqueue(registrations, "installd", at=timezone.now())
+    now = now or timezone.now()
+    due = Conference.objects.filter(
+        status=St.INSTALLD,
+        cancelled_at__isnull=False,
+        cancelled_at__lte=now - CANCEL_GRACE,
+        cancel_notified_at__isnull=True,
+    ).values_list("pk", flat=True)
+    written = 0
+    for pk in list(due):
+        with transaction.atomic(), audit_actor(None):
+            conference = Conference.objects.select_for_update().get(pk=pk)
+            if conference.cancel_notified_at or conference.status != St.INSTALLD:
+                continue
+            registrations = conference.registrations.filter(status__in=ACTIVE).select_related(
+                "conference"
+            )
+            written += len(
+                registrations_enqueue(registrations, "installd", at=conference.cancelled_at)
+            )
+            conference.cancel_notified_at = now
+            conference.save(update_fields=["cancel_notified_at"])
+    return written
+
+
+def conference_delete_blockers(conference: Conference) -> list[str]:
+    """Why the conference may not be deleted (empty: it may)."""
+    from conferences.models import Invitation, Recipient
+
+    reasons = []
+    if conference.registrations.exists():
+        reasons.append(_("Det finns anmälningar till konferensen."))
+    sent = Recipient.objects.filter(invitation__conference=conference).exclude(
+        status__in=(Recipient.Status.VANTAR, Recipient.Status.SAKNAR_ADRESS)
+    )
+    if sent.exists() or conference.invitations.exclude(status=Invitation.Status.UTKAST).exists():
+        reasons.append(_("En inbjudan har redan skickats."))
+    return reasons
+
+
+def conference_delete(*, conference: Conference, actor) -> None:
+    """Delete a conference created by mistake: only while nobody is registered and no
+    invitation has gone out. Its drafts, programme and documents go with it."""
+    with transaction.atomic(), audit_actor(actor):
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        reasons = conference_delete_blockers(conference)
+        if reasons:
+            raise ValidationError(reasons)
+        files = [(d.file.storage, d.file.name) for d in conference.documents.all()]
+        for invitation in conference.invitations.all():
+            invitation.recipients.all().delete()
+            invitation.delete()
+        conference.delete()
+        for storage, name in files:
+            transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+
+
+def checkin_open_early(*, conference: Conference, actor) -> Conference:
+    """A förvaltare opens check-in before the conference day (the audit trail logs who)."""
+    from conferences.permissions import can_open_checkin_early
+
+    if not can_open_checkin_early(actor):
+        raise ValidationError(_("Bara en förvaltare kan öppna incheckningen i förväg."))
+    with transaction.atomic(), audit_actor(actor):
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        _check_editable(conference)
+        if not conference.checkin_opened_at:
+            conference.checkin_opened_at = timezone.now()
+            conference.save(update_fields=["checkin_opened_at"])
     return conference
 
 

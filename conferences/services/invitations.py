@@ -11,6 +11,7 @@ them: ``invitations_to_recover`` (a beat job) finds queued recipients with no ou
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -212,10 +213,43 @@ def recipients_add_groups(
         return _add(invitation, _candidates(set(groups), list(levels)))
 
 
+ORG_SUFFIXES = (" kommun", " stad", " municipality", " region")
+
+
+def _org_key(name: str) -> str:
+    key = " ".join(name.lower().split())
+    for suffix in ORG_SUFFIXES:
+        if key.endswith(suffix):
+            key = key[: -len(suffix)].strip()
+    # "Göteborgs stad" / "Borås stad": the genitive s before the suffix.
+    return key
+
+
+def party_lookup() -> dict:
+    """Organisation names as people write them → the party: "Skövde kommun", "skövde",
+    "Göteborgs Stad" all find their party (one query)."""
+    lookup = {}
+    for party in Party.objects.all():
+        for variant in (party.name, getattr(party, "short_name", "") or ""):
+            if variant:
+                key = _org_key(variant)
+                lookup.setdefault(key, party)
+                if key.endswith("s"):
+                    lookup.setdefault(key[:-1], party)
+    return lookup
+
+
+def match_party(organisation: str, lookup: dict):
+    if not organisation.strip():
+        return None
+    key = _org_key(organisation)
+    return lookup.get(key) or (lookup.get(key[:-1]) if key.endswith("s") else None)
+
+
 def _import_rows(rows) -> tuple[list[Recipient], RowReport]:
     report = RowReport()
     seen: dict[str, int] = {}
-    parties = {p.name.lower(): p for p in Party.objects.all()}
+    parties = party_lookup()
     out = []
     for row in rows:
         email = row.values.get("e-post", "").strip().lower()
@@ -246,7 +280,7 @@ def _import_rows(rows) -> tuple[list[Recipient], RowReport]:
                 email=email,
                 name=name,
                 organisation=organisation,
-                party=parties.get(organisation.lower()),
+                party=match_party(organisation, parties),
                 source=Recipient.Source.IMPORT,
             )
         )
@@ -269,6 +303,125 @@ def recipients_import(*, invitation: Invitation, upload, actor) -> AddResult:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         _check_open_for_recipients(invitation)
         return _add(invitation, recipients)
+
+
+class PasteRejected(Exception):
+    """Pasted addresses with bad lines; nothing was added. ``lines``: Swedish, per line."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+PASTE_MAX_LINES = 2000
+NAMED = re.compile(r"^\s*\"?(?P<name>[^<>\"]*?)\"?\s*<(?P<email>[^<>\s]+)>\s*$")
+
+
+def parse_pasted(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """``Namn <adress>`` or a bare address, one per line (commas and semicolons between
+    several on one line too). Returns (name, address) pairs and the Swedish error per line."""
+    pairs, errors, seen = [], [], {}
+    lines = text.splitlines()
+    if len(lines) > PASTE_MAX_LINES:
+        return [], [_("Högst %(n)s rader åt gången.") % {"n": PASTE_MAX_LINES}]
+    for number, line in enumerate(lines, start=1):
+        for part in re.split(r"[;,](?![^<]*>)", line):
+            part = part.strip()
+            if not part:
+                continue
+            match = NAMED.match(part)
+            name, email = (match["name"].strip(), match["email"]) if match else ("", part)
+            email = email.strip().lower()
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(
+                    _("Rad %(n)s: ”%(text)s” är ingen giltig e-postadress.")
+                    % {"n": number, "text": part[:80]}
+                )
+                continue
+            if len(name) > 200:
+                errors.append(_("Rad %(n)s: namnet är längre än 200 tecken.") % {"n": number})
+                continue
+            if email in seen:
+                errors.append(
+                    _("Rad %(n)s: %(email)s finns redan på rad %(first)s.")
+                    % {"n": number, "email": email, "first": seen[email]}
+                )
+                continue
+            seen[email] = number
+            pairs.append((name, email))
+    if not pairs and not errors:
+        errors.append(_("Klistra in minst en e-postadress."))
+    return pairs, errors
+
+
+def recipients_paste(*, invitation: Invitation, text: str, actor) -> AddResult:
+    """Add pasted addresses; one bad line and nothing is added (every error is listed)."""
+    pairs, errors = parse_pasted(text)
+    if errors:
+        raise PasteRejected(errors)
+    rows = [Recipient(email=e, name=n, source=Recipient.Source.IMPORT) for n, e in pairs]
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_open_for_recipients(invitation)
+        return _add(invitation, rows)
+
+
+def recipient_decline(*, recipient: Recipient, actor=None) -> Recipient:
+    """The invitee declines through the link in the invitation (idempotent)."""
+    from conferences.models import Registration
+    from conferences.services.registrations import ACTIVE
+
+    with transaction.atomic(), audit_actor(actor):
+        recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
+        conference = recipient.invitation.conference
+        if Registration.objects.filter(
+            conference=conference, email__iexact=recipient.email, status__in=ACTIVE
+        ).exists():
+            raise ValidationError(
+                _("Du är redan anmäld. Vill du inte komma, avboka med länken i bekräftelsemejlet.")
+            )
+        if recipient.declined_at is None:
+            recipient.declined_at = timezone.now()
+            recipient.save(update_fields=["declined_at"])
+    return recipient
+
+
+REMIND_AGAIN_AFTER = dt.timedelta(hours=1)
+
+
+def invitation_remind(*, invitation: Invitation, actor) -> int:
+    """ "Påminn dem som inte svarat": one reminder round. Each recipient who was sent the
+    invitation and has not answered (registered, declined) gets one e-mail, keyed by the round
+    (exactly once). A second click within an hour starts no new round. Returns how many."""
+    from conferences.emails import reminders_enqueue
+
+    now = timezone.now()
+    with transaction.atomic(), audit_actor(actor):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_open_for_recipients(invitation)
+        if invitation.reminded_at and now - invitation.reminded_at < REMIND_AGAIN_AFTER:
+            raise ValidationError(
+                _("En påminnelse skickades nyss. Vänta minst en timme innan nästa.")
+            )
+        targets = list(selectors.not_answered(invitation))
+        if not targets:
+            raise ValidationError(_("Alla som fått inbjudan har svarat."))
+        invitation.reminder_round += 1
+        invitation.reminded_at = now
+        invitation.save(update_fields=["reminder_round", "reminded_at"])
+        Recipient.objects.filter(pk__in=[r.pk for r in targets]).update(
+            reminded_round=invitation.reminder_round
+        )
+        reminders_enqueue(targets, round_number=invitation.reminder_round)
+        logger.info(
+            "Påminnelse %s för inbjudan %s: %s mottagare.",
+            invitation.reminder_round,
+            invitation.pk,
+            len(targets),
+        )
+    return len(targets)
 
 
 def recipient_remove(*, recipient: Recipient, actor) -> None:

@@ -35,8 +35,8 @@ def sensitive_data_purge(*, now: dt.datetime | None = None) -> int:
                 continue
             cleared += (
                 Registration.objects.filter(conference=locked)
-                .filter(~Q(diet="") | ~Q(allergies="") | ~Q(accessibility=""))
-                .update(diet="", allergies="", accessibility="")
+                .filter(~Q(diet="") | ~Q(diet_choices="") | ~Q(allergies="") | ~Q(accessibility=""))
+                .update(diet="", diet_choices="", allergies="", accessibility="")
             )
             locked.sensitive_data_deleted_at = now
             locked.save(update_fields=["sensitive_data_deleted_at"])

@@ -3,6 +3,16 @@
 Every decision about a seat is taken while the conference row is locked
 (``select_for_update``), so simultaneous registrations are serialised on PostgreSQL and seats
 are handed out exactly, in arrival order.
+
+Double opt-in (the public form, as pretix's e-mail confirmation): a registration made on the
+public page is "obekräftad" and holds NOTHING — no seat, no place in the waiting list, no
+place in the organisation's quota — until its owner confirms it from the e-mail sent to the
+address (``registration_confirm``). So a fake sign-up with someone else's address, or three
+fake sign-ups for one organisation, can lock nobody out. Unconfirmed registrations expire after
+``UNCONFIRMED_HOURS`` (``unconfirmed_expire``, a beat job, deletes them) and a new sign-up with
+the same address replaces an unconfirmed one. Every new, replaced or reopened registration and
+every cancellation gets a new random token, so a personal link sent earlier never opens a later
+registration of the same address.
 """
 
 import datetime as dt
@@ -15,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences import evidence_link
-from conferences.emails import capacity_enqueue, registration_enqueue
-from conferences.models import Conference, Registration
+from conferences.emails import UNCONFIRMED_HOURS, capacity_enqueue, registration_enqueue
+from conferences.models import Conference, Registration, new_token
 from core.audit import audit_actor
 
 logger = logging.getLogger(__name__)
@@ -24,7 +34,9 @@ logger = logging.getLogger(__name__)
 S = Registration.Status
 SEAT_HOLDING = (S.BEKRAFTAD, S.ERBJUDEN)
 ACTIVE = (S.BEKRAFTAD, S.ERBJUDEN, S.VANTELISTA)
-SENSITIVE_FIELDS = ("diet", "allergies", "accessibility")
+SENSITIVE_FIELDS = ("diet", "diet_choices", "allergies", "accessibility")
+# Statuses in which the conference accepts registrations (never while only planned).
+OPEN_STATUSES = (Conference.Status.INBJUDAN_SKICKAD, Conference.Status.FULLBOKAD)
 
 
 def _mail(registration: Registration, kind: str, at: dt.datetime) -> None:
@@ -47,6 +59,8 @@ def registration_closed_reason(conference: Conference, now: dt.datetime | None =
         return _("Konferensen har redan ägt rum.")
     if not conference.date:
         return _("Datumet för konferensen är inte bestämt ännu. Anmälan öppnar senare.")
+    if conference.status not in OPEN_STATUSES:
+        return _("Anmälan har inte öppnat ännu. Du får veta när den öppnar.")
     if conference.registration_opens and now < conference.registration_opens:
         return _("Anmälan öppnar %(when)s.") % {"when": _format_when(conference.registration_opens)}
     if conference.closes_at and now >= conference.closes_at:
@@ -118,14 +132,19 @@ def registration_create(
     organisation_other: str = "",
     title: str = "",
     diet: str = "",
+    diet_choices=(),
     allergies: str = "",
     accessibility: str = "",
     unit=None,
     recipient=None,
     actor=None,
     now: dt.datetime | None = None,
+    confirmed: bool = True,
 ) -> Registration:
-    """Register one person: confirmed while seats are free, otherwise on the waiting list."""
+    """Register one person: confirmed while seats are free, otherwise on the waiting list.
+
+    ``confirmed=False`` (the public form): the registration waits, holding nothing, until the
+    address is confirmed from the e-mail (``registration_confirm``)."""
     email = email.strip().lower()
     _validate_person(
         name=name, email=email, consent=consent, party=party, organisation_other=organisation_other
@@ -140,7 +159,10 @@ def registration_create(
                 raise ValidationError(reason)
             registration = _new_or_reopened(locked, email)
             _check_quota(locked, party, exclude_pk=registration.pk)
-            status = S.BEKRAFTAD if _has_free_seat(locked) else S.VANTELISTA
+            if confirmed:
+                status = S.BEKRAFTAD if _has_free_seat(locked) else S.VANTELISTA
+            else:
+                status = S.OBEKRAFTAD
             _fill(
                 registration,
                 name=name.strip(),
@@ -149,19 +171,23 @@ def registration_create(
                 organisation_other="" if party else organisation_other.strip(),
                 title=title.strip(),
                 diet=diet.strip(),
+                diet_choices=_diet_codes(diet_choices),
                 allergies=allergies.strip(),
                 accessibility=accessibility.strip(),
                 unit=unit,
             )
+            registration.token = new_token()  # a link sent earlier never opens this one
             registration.recipient = recipient or registration.recipient
             registration.status = status
             registration.consent_at = now
             registration.joined_at = now
             registration.cancelled_at = None
             registration.offer_expires_at = None
+            registration.attended, registration.attended_at = False, None
             registration.full_clean(exclude=["token"])
             registration.save()
-            _after_seat_change(locked, now)
+            if confirmed:
+                _after_seat_change(locked, now)
             _mail(registration, status, now)
     except IntegrityError as error:
         # Only a simultaneous second registration with the same address gets here.
@@ -177,12 +203,67 @@ def _already_registered() -> str:
 
 
 def _new_or_reopened(conference: Conference, email: str) -> Registration:
-    existing = conference.registrations.filter(email__iexact=email).first()
+    existing = conference.registrations.select_for_update().filter(email__iexact=email).first()
     if existing is None:
         return Registration(conference=conference, email=email)
     if existing.status in ACTIVE:
         raise ValidationError(_already_registered())
-    return existing  # cancelled earlier: registering again puts them last in line
+    # Cancelled earlier: registering again puts them last in line. Unconfirmed: replaced
+    # (whoever made it never saw its link; the new e-mail carries a new one).
+    return existing
+
+
+def _diet_codes(values) -> str:
+    if isinstance(values, str):
+        values = values.split(",")
+    known = set(Registration.Diet.values)
+    return ",".join(v for v in Registration.Diet.values if v in {x.strip() for x in values} & known)
+
+
+def registration_confirm(
+    *, registration: Registration, actor=None, now: dt.datetime | None = None
+) -> Registration:
+    """The owner of the address confirms from the e-mail: only now is a seat (or a place in
+    the waiting list, and in the organisation's quota) decided, in the order of confirmation."""
+    try:
+        with transaction.atomic(), audit_actor(actor):
+            locked = _locked_conference(registration.conference_id)
+            registration = Registration.objects.select_for_update().get(pk=registration.pk)
+            now = now or timezone.now()
+            if registration.status != S.OBEKRAFTAD:
+                raise ValidationError(_("Anmälan är redan bekräftad."))
+            if registration.joined_at + dt.timedelta(hours=UNCONFIRMED_HOURS) <= now:
+                raise ValidationError(
+                    _("Tiden för att bekräfta har gått ut. Anmäl dig igen på konferensens sida.")
+                )
+            reason = registration_closed_reason(locked, now)
+            if reason:
+                raise ValidationError(reason)
+            _check_quota(locked, registration.party, exclude_pk=registration.pk)
+            registration.status = S.BEKRAFTAD if _has_free_seat(locked) else S.VANTELISTA
+            registration.joined_at = now
+            registration.save()
+            _after_seat_change(locked, now)
+            _mail(registration, registration.status, now)
+    except IntegrityError as error:  # pragma: no cover - the row is locked
+        raise ValidationError(_already_registered()) from error
+    return registration
+
+
+def unconfirmed_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the registrations nobody confirmed in time: they held nothing, and their data
+    (typed by whoever used the address) is not kept. Idempotent."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(hours=UNCONFIRMED_HOURS)
+    with transaction.atomic(), audit_actor(None):
+        stale = list(
+            Registration.objects.select_for_update().filter(
+                status=S.OBEKRAFTAD, joined_at__lte=limit
+            )
+        )
+        for registration in stale:
+            registration.delete()
+    return len(stale)
 
 
 def _fill(registration: Registration, **fields) -> None:
@@ -199,6 +280,7 @@ def registration_update(
     organisation_other: str = "",
     title: str = "",
     diet: str = "",
+    diet_choices=(),
     allergies: str = "",
     accessibility: str = "",
     unit=None,
@@ -226,6 +308,7 @@ def registration_update(
             organisation_other="" if party else organisation_other.strip(),
             title=title.strip(),
             diet=diet.strip(),
+            diet_choices=_diet_codes(diet_choices),
             allergies=allergies.strip(),
             accessibility=accessibility.strip(),
             unit=unit,
@@ -237,6 +320,8 @@ def registration_update(
 
 
 def _check_changeable(conference: Conference, registration: Registration) -> None:
+    if registration.status == S.OBEKRAFTAD:
+        raise ValidationError(_("Bekräfta anmälan först."))
     if registration.status not in ACTIVE:
         raise ValidationError(_("Anmälan är redan avbokad."))
     if conference.status == Conference.Status.INSTALLD:
@@ -257,11 +342,18 @@ def registration_cancel(*, registration: Registration, actor=None) -> Registrati
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _check_changeable(locked, registration)
         freed = registration.holds_seat
+        had_attended = registration.attended
         registration.status = S.AVBOKAD
         registration.cancelled_at = now
         registration.offer_expires_at = None
+        # Nobody who cancelled counts as present, nor as evidence on the checklist.
+        registration.attended, registration.attended_at = False, None
+        # The link that cancelled opens nothing any more (and never a later registration).
+        registration.token = new_token()
         _fill(registration, **dict.fromkeys(SENSITIVE_FIELDS, ""))
         registration.save()
+        if had_attended:
+            logger.info("Närvaro borttagen för avbokad anmälan %s.", registration.pk)
         if freed:
             _offer_free_seats(locked, now)
         _after_seat_change(locked, now)
@@ -362,12 +454,33 @@ def _notify_capacity_once(conference: Conference, now: dt.datetime) -> None:
         capacity_enqueue(conference, at=now)
 
 
+def checkin_closed_reason(conference: Conference, today: dt.date | None = None) -> str:
+    """Why check-in is not open; empty on the conference day or when a förvaltare opened it."""
+    today = today or timezone.localdate()
+    if conference.status == Conference.Status.INSTALLD:
+        return _("Konferensen är inställd.")
+    if conference.checkin_opened_at:
+        return ""
+    if not conference.date:
+        return _("Konferensen har inget datum ännu.")
+    if conference.date != today:
+        from core.templatetags.portal import datum
+
+        return _("Incheckningen är öppen på konferensdagen, %(day)s.") % {
+            "day": datum(conference.date)
+        }
+    return ""
+
+
 def registration_set_attended(*, registration: Registration, attended: bool, actor) -> Registration:
     """Check a participant in (or out) on the day; attendance may mark checklist items done."""
     with transaction.atomic(), audit_actor(actor):
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != S.BEKRAFTAD:
             raise ValidationError(_("Bara bekräftade deltagare kan markeras som närvarande."))
+        reason = checkin_closed_reason(registration.conference)
+        if reason:
+            raise ValidationError(reason)
         if registration.attended == attended:
             return registration
         registration.attended = attended

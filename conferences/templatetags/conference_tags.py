@@ -15,6 +15,7 @@ REGISTRATION_STATUS = {
     "bekraftad": "status-ok",
     "vantelista": "status-warn",
     "erbjuden": "status-info",
+    "obekraftad": "status-neutral",
     "avbokad": "status-neutral",
     "utgatt": "status-neutral",
 }
@@ -46,3 +47,44 @@ def seats_left(conference) -> int | None:
         return None
     taken = getattr(conference, "confirmed", 0) + getattr(conference, "offered", 0)
     return max(conference.capacity - taken, 0)
+
+
+ANSWER_CSS = {
+    "inte_svarat": "status-neutral",
+    "anmald": "status-ok",
+    "vantelista": "status-warn",
+    "avbojt": "status-info",
+    "avbokat": "status-neutral",
+}
+
+
+@register.simple_tag
+def answer_label(recipient):
+    """The invitee's answer as a badge (``answer`` from selectors.with_answers)."""
+    from django.utils.html import format_html
+
+    from conferences.selectors import ANSWERS
+
+    answer = getattr(recipient, "answer", "")
+    if not answer:
+        return "–"
+    return format_html(
+        '<span class="status {}">{}</span>',
+        ANSWER_CSS.get(answer, "status-neutral"),
+        ANSWERS[answer],
+    )
+
+
+@register.simple_tag
+def dict_get(mapping, key):
+    return mapping.get(key, 0)
+
+
+@register.simple_tag
+def diet_labels(registration) -> str:
+    """The chosen diets as text ("Vegetariskt, Glutenfritt"), or a dash."""
+    from conferences.models import Registration
+
+    labels = dict(Registration.Diet.choices)
+    codes = [c for c in registration.diet_choices.split(",") if c in labels]
+    return ", ".join(str(labels[c]) for c in codes) or "–"

@@ -2,6 +2,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import Party
 from conferences import services
@@ -33,7 +34,7 @@ def item(reference_data):
 
 
 def test_attendance_marks_the_linked_item_done(verksamhet, item, forvaltare, registrator):
-    conference = ConferenceFactory()
+    conference = ConferenceFactory(date=timezone.localdate())  # check-in: on the day
     checklist_link_add(conference=conference, responsibility=item, actor=forvaltare)
     link = ChecklistLink.objects.get()
     assert LogEntry.objects.get_for_object(link).get().actor == forvaltare
@@ -49,14 +50,14 @@ def test_attendance_marks_the_linked_item_done(verksamhet, item, forvaltare, reg
 
 
 def test_unlinked_conference_marks_nothing(verksamhet, item, registrator):
-    conference = ConferenceFactory()
+    conference = ConferenceFactory(date=timezone.localdate())  # check-in: on the day
     person = RegistrationFactory(conference=conference, unit=verksamhet)
     services.registration_set_attended(registration=person, attended=True, actor=registrator)
     assert not Progress.objects.exists()
 
 
 def test_linking_afterwards_counts_earlier_attendance(verksamhet, item, forvaltare):
-    conference = ConferenceFactory()
+    conference = ConferenceFactory(date=timezone.localdate())  # check-in: on the day
     RegistrationFactory(conference=conference, unit=verksamhet, attended=True)
     checklist_link_add(conference=conference, responsibility=item, actor=forvaltare)
     assert Progress.objects.get(unit=verksamhet, responsibility=item).status == Status.KLAR
@@ -74,22 +75,24 @@ def test_provider_shows_registrations_and_attendance(
     RegistrationFactory(conference=first, unit=verksamhet, attended=True)
     RegistrationFactory(conference=first, unit=verksamhet)
     RegistrationFactory(conference=first, unit=verksamhet, status="avbokad")
+    RegistrationFactory(conference=first, unit=verksamhet, status="vantelista")
     RegistrationFactory(conference=second, unit=verksamhet)  # not linked
     with django_assert_max_num_queries(2):
         lines = conference_evidence([verksamhet.pk, 999], [item.pk])
     (line,) = lines[(verksamhet.pk, item.pk)]
     assert line.text.startswith("Dialogkonferens ")
-    assert line.text.endswith(": 2 anmälda, 1 närvarade")
+    # Confirmed and waiting are counted separately (issue 17).
+    assert line.text.endswith(": 2 bekräftade, 1 på väntelistan, 1 närvarade")
     assert line.done
     many_units = list(range(1, 2000))
     with django_assert_max_num_queries(2):
         conference_evidence(many_units + [verksamhet.pk], [item.pk])
     collected = evidence.collect([verksamhet.pk], [item.pk])
-    assert any("anmälda" in entry.text for entry in collected[(verksamhet.pk, item.pk)])
+    assert any("bekräftade" in entry.text for entry in collected[(verksamhet.pk, item.pk)])
 
 
 def test_only_forvaltare_links(client, registrator, forvaltare, item):
-    conference = ConferenceFactory()
+    conference = ConferenceFactory(date=timezone.localdate())  # check-in: on the day
     url = reverse("conferences:evidence", args=[conference.slug])
     client.force_login(registrator)
     assert client.get(url).status_code == 403

@@ -73,13 +73,25 @@ def test_counts_per_party_federation_role_and_missing(conference):
 
 
 def test_catering_gives_aggregated_counts_only(conference):
-    RegistrationFactory(conference=conference, diet="vegetarisk", allergies="Nötter")
-    RegistrationFactory(conference=conference, diet="Vegetarisk ")
-    RegistrationFactory(conference=conference, diet="Vegansk", accessibility="Rullstol")
-    RegistrationFactory(conference=conference, diet="Vegansk", status="vantelista")
+    RegistrationFactory(conference=conference, diet_choices="vegetariskt", allergies="Nötter")
+    RegistrationFactory(conference=conference, diet_choices="vegetariskt,laktosfritt")
+    RegistrationFactory(
+        conference=conference, diet_choices="annat", diet="kosher ", accessibility="Rullstol"
+    )
+    RegistrationFactory(conference=conference, diet_choices="annat", diet="Kosher")
+    RegistrationFactory(conference=conference, diet_choices="veganskt", status="vantelista")
     catering = selectors.catering_summary(conference)
-    assert catering.expected == 3
-    assert catering.diets == [("Vegetarisk", 2), ("Vegansk", 1)]
+    assert catering.expected == 4
+    assert catering.waiting == 1
+    # Fixed choices: reliable counts, every choice listed (the waiting list not counted).
+    assert catering.diets == [
+        ("Vegetariskt", 2),
+        ("Veganskt", 0),
+        ("Laktosfritt", 1),
+        ("Glutenfritt", 0),
+        ("Annat", 2),
+    ]
+    assert catering.other_diets == [("Kosher", 2)]
     assert catering.allergies == [("Nötter", 1)]
     assert catering.accessibility_count == 1
 

@@ -229,6 +229,8 @@ def test_attendance_only_for_confirmed(conference, register, registrator):
     conference.capacity = 1
     conference.save()
     confirmed, waiting = register(conference, 2)
+    # Check-in opens on the conference day (issue 17): move the day here.
+    Conference.objects.filter(pk=conference.pk).update(date=timezone.localdate())
     services.registration_set_attended(registration=confirmed, attended=True, actor=registrator)
     confirmed.refresh_from_db()
     assert confirmed.attended and confirmed.attended_at
@@ -244,6 +246,9 @@ def test_conference_cancel_tells_everyone(conference, register, registrator, mai
     register(conference, 2)
     mailbox.clear()
     committed(services.conference_cancel, conference=conference, actor=registrator)
+    assert len(mailbox) == 0  # the grace period: the registrar may still undo
+    later = timezone.now() + services.CANCEL_GRACE + dt.timedelta(seconds=1)
+    committed(services.conference_cancellations_notify, now=later)
     assert len(mailbox) == 2
     assert all(m.subject.startswith("Inställd") for m in mailbox)
     content = mailbox[0].attachments[0][1]

@@ -25,6 +25,7 @@ from conferences.views.invitations import (  # noqa: F401
     InvitationDetailView,
     InvitationGroupsView,
     InvitationImportView,
+    InvitationPasteView,
     InvitationPreviewView,
     InvitationProgressView,
     InvitationRetryView,
@@ -39,9 +40,22 @@ from conferences.views.participants import (  # noqa: F401
     ParticipantListView,
 )
 from conferences.views.public import (  # noqa: F401
+    CheckEmailView,
     ConferenceIcsView,
+    DeclineView,
     RegistrationAcceptView,
     RegistrationCancelView,
+    RegistrationConfirmView,
     RegistrationCreateView,
     RegistrationManageView,
+    UnitOptionsView,
+)
+from conferences.views.safety import (  # noqa: F401
+    CateringExportView,
+    CheckInOpenView,
+    ConferenceCancelUndoView,
+    ConferenceCancelView,
+    ConferenceDeleteView,
+    InvitationRemindView,
+    NeedsView,
 )

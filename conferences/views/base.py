@@ -1,5 +1,6 @@
 """Shared pieces of the staff views: loading the conference and checking the role."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -45,3 +46,37 @@ def add_form_errors(form, error: ValidationError) -> None:
 
 def back(conference, name="conferences:detail"):
     return redirect(name, slug=conference.slug)
+
+
+# Per-target limits on the public POSTs, on top of the per-address limit every anonymous POST
+# has (core.middleware.PublicPostRateLimitMiddleware): django-ratelimit, counted in the cache.
+EMAIL_RATE = "5/h"  # registrations, cancellations or declines for one e-mail address
+# Registrations from one client address in a burst (a script), on top of PUBLIC_POST_RATE;
+# an office behind one address registering together stays well under it.
+REGISTER_BURST_RATE = getattr(settings, "CONFERENCE_REGISTER_BURST_RATE", "10/m")
+
+
+def rate_limited(request, *, group: str, value: str, rate: str):
+    """The Swedish 429 page if ``value`` has been used more than ``rate`` in ``group``."""
+    from django.shortcuts import render
+    from django_ratelimit.core import get_usage
+
+    usage = get_usage(
+        request,
+        group=f"conferences:{group}",
+        key=lambda _group, _request: value.strip().lower(),
+        rate=rate,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    wait = max(1, usage["time_left"])
+    response = render(request, "429.html", {"wait_minutes": -(-wait // 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def client_address(request) -> str:
+    from core.signin import client_ip
+
+    return client_ip(request)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from conferences import selectors, services
+from conferences import permissions, selectors, services
 from conferences.models import Registration
 from conferences.views.base import ConferenceMixin, error_messages
 
@@ -27,6 +27,8 @@ class CheckInView(ConferenceMixin, View):
                 "registrations": list(rows),
                 "q": q,
                 "tally": _tally(self.conference),
+                "closed_reason": services.checkin_closed_reason(self.conference),
+                "can_open_early": permissions.can_open_checkin_early(request.user),
             },
         )
 

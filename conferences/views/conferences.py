@@ -16,7 +16,11 @@ from conferences.forms import (
     StatusForm,
 )
 from conferences.models import Conference
-from conferences.services.conferences import TRANSITIONS
+from conferences.services.conferences import (
+    TRANSITIONS,
+    cancel_undoable,
+    conference_delete_blockers,
+)
 from conferences.views.base import ConferenceMixin, add_form_errors, back, flash_errors
 
 
@@ -108,10 +112,17 @@ class ConferenceDetailView(ConferenceMixin, View):
                 for s in sorted(TRANSITIONS[conference.status])
                 if s in (Conference.Status.GENOMFORD, Conference.Status.INSTALLD)
             ],
+            # Registration opens when the invitation is sent, or here without one.
+            "can_open_registration": can_manage
+            and conference.status == Conference.Status.PLANERAD
+            and conference.date is not None,
             "programme_form": ProgrammeItemForm(prefix="program"),
             "pre_meeting_form": PreMeetingForm(prefix="formote"),
             "document_form": DocumentForm(prefix="dokument"),
             "editable": editable,
+            "cancel_undoable": cancel_undoable(conference),
+            "can_delete": can_manage and not conference_delete_blockers(conference),
+            "can_see_needs": permissions.can_see_needs(request.user),
         }
         return render(request, "conferences/detail.html", context)
 
@@ -123,16 +134,16 @@ class ConferenceStatusView(ConferenceMixin, View):
             messages.error(request, _("Välj en giltig status."))
             return back(self.conference)
         status = form.cleaned_data["status"]
+        if status == Conference.Status.INSTALLD:
+            # Cancelling asks first (how many are told, a message, undo).
+            return redirect("conferences:cancel_conference", slug=self.conference.slug)
         try:
-            if status == Conference.Status.INSTALLD:
-                services.conference_cancel(conference=self.conference, actor=request.user)
-                messages.success(
-                    request, _("Konferensen är inställd. Alla anmälda får ett meddelande.")
-                )
+            services.conference_set_status(
+                conference=self.conference, status=status, actor=request.user
+            )
+            if status == Conference.Status.INBJUDAN_SKICKAD:
+                messages.success(request, _("Anmälan är öppen."))
             else:
-                services.conference_set_status(
-                    conference=self.conference, status=status, actor=request.user
-                )
                 messages.success(request, _("Konferensen är markerad som genomförd."))
         except ValidationError as error:
             flash_errors(request, error)

@@ -12,7 +12,12 @@ from django.views import View
 
 from conferences import permissions, selectors, services
 from conferences.emails import registration_url
-from conferences.forms import InvitationForm, RecipientGroupsForm, RecipientImportForm
+from conferences.forms import (
+    InvitationForm,
+    RecipientGroupsForm,
+    RecipientImportForm,
+    RecipientPasteForm,
+)
 from conferences.models import Invitation, Recipient
 from conferences.views.base import ConferenceMixin, flash_errors
 
@@ -58,8 +63,16 @@ def _detail_context(invitation, request, **extra):
     status = request.GET.get("status", "")
     if status not in Recipient.Status.values:
         status = ""
-    page = Paginator(selectors.recipient_log(invitation, status=status), 100).get_page(
-        request.GET.get("page")
+    answer = request.GET.get("svar", "")
+    if answer not in selectors.ANSWERS:
+        answer = ""
+    page = Paginator(
+        selectors.recipient_log(invitation, status=status, answer=answer), 100
+    ).get_page(request.GET.get("page"))
+    query = "&".join(
+        part
+        for part in (f"status={status}" if status else "", f"svar={answer}" if answer else "")
+        if part
     )
     progress = selectors.invitation_progress(invitation)
     return {
@@ -70,7 +83,11 @@ def _detail_context(invitation, request, **extra):
         "recipients": page.object_list,
         "status_filter": status,
         "status_choices": Recipient.Status.choices,
-        "query_string": f"status={status}" if status else "",
+        "query_string": query,
+        "answer_filter": answer,
+        "answer_choices": list(selectors.ANSWERS.items()),
+        "answers": selectors.answer_counts(invitation),
+        "paste_form": RecipientPasteForm(prefix="klistra"),
         "text_form": InvitationForm(
             initial={"subject": invitation.subject, "body": invitation.body}, prefix="text"
         ),
@@ -168,7 +185,35 @@ class InvitationImportView(InvitationMixin, View):
         return render(request, "conferences/invitation_detail.html", context, status=400)
 
 
+class InvitationPasteView(InvitationMixin, View):
+    def post(self, request, pk):
+        form = RecipientPasteForm(request.POST, prefix="klistra")
+        paste_errors = []
+        if form.is_valid():
+            try:
+                result = services.recipients_paste(
+                    invitation=self.invitation, text=form.cleaned_data["text"], actor=request.user
+                )
+            except services.PasteRejected as rejected:
+                paste_errors = rejected.lines
+            except ValidationError as error:
+                flash_errors(request, error)
+                return self.back("mottagare")
+            else:
+                _report_added(request, result)
+                return self.back("mottagare")
+        context = _detail_context(
+            self.invitation, request, paste_form=form, paste_errors=paste_errors
+        )
+        return render(request, "conferences/invitation_detail.html", context, status=400)
+
+
 class RecipientRemoveView(InvitationMixin, View):
+    def get(self, request, pk, recipient_pk):
+        from conferences.views.safety import RecipientRemoveConfirm
+
+        return RecipientRemoveConfirm.get(self, request, pk, recipient_pk)
+
     def post(self, request, pk, recipient_pk):
         recipient = get_object_or_404(self.invitation.recipients, pk=recipient_pk)
         try:

@@ -16,6 +16,7 @@ from conferences.forms import FilterForm
 from conferences.models import Registration
 from conferences.templatetags.conference_tags import REGISTRATION_STATUS
 from conferences.views.base import ConferenceMixin, flash_errors
+from conferences.views.safety import ParticipantCancelConfirm
 from core.exports import Sheet, csv_response, xlsx_response
 
 
@@ -129,7 +130,7 @@ class CateringView(ConferenceMixin, View):
         )
 
 
-class ParticipantCancelView(ConferenceMixin, View):
+class ParticipantCancelView(ParticipantCancelConfirm, ConferenceMixin, View):
     def post(self, request, slug, pk):
         registration = get_object_or_404(self.conference.registrations, pk=pk)
         try:
