@@ -37,6 +37,15 @@ DEMO_ACCOUNTS = (
         False,
     ),
     (
+        "samordnare-boras",
+        "Siv",
+        "Samordnare",
+        Role.SAMORDNARE,
+        "boras",
+        "Samordnare för hälso- och sjukvårdsavtalet, Borås stad",
+        False,
+    ),
+    (
         "ia-sahlgrenska",
         "Sara",
         "Sahlin",
@@ -48,7 +57,39 @@ DEMO_ACCOUNTS = (
 )
 
 
+# A kommunalförbund's samordnare: reads its member municipalities' organisation (issue #19).
+FEDERATION_COORDINATOR = ("samordnare-borasregionen", "Folke", "Förbund", "borasregionen")
+
+
 def seed(*, scale: str, password: str, report: LoadReport) -> None:
+    _seed_people(password, report)
+    _seed_federation_coordinator(password, report)
+
+
+def _seed_federation_coordinator(password: str, report: LoadReport) -> None:
+    from agreements.models import Federation
+
+    username, first, last, slug = FEDERATION_COORDINATOR
+    federation = Federation.objects.filter(slug=slug).first()
+    if federation is None or User.objects.filter(username=username).exists():
+        report.add("Demokonton", False)
+        return
+    user = User(
+        username=username,
+        first_name=first,
+        last_name=last,
+        role=Role.SAMORDNARE,
+        federation=federation,
+        title=f"Samordnare, {federation.name}",
+        email=f"{username}@demo.hosportalen.se",
+        is_demo=True,
+    )
+    user.set_password(password)
+    user.save()
+    report.add("Demokonton", True)
+
+
+def _seed_people(password: str, report: LoadReport) -> None:
     parties = {p.slug: p for p in Party.objects.filter(slug__in={a[4] for a in DEMO_ACCOUNTS})}
     for username, first, last, role, party, title, superuser in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():

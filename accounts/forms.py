@@ -134,3 +134,55 @@ class OrganisationMappingForm(forms.ModelForm):
         self.fields["party"].queryset = Party.objects.order_by("name")
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Spara")))
+
+
+class PersonField(forms.ModelChoiceField):
+    """One person of ``queryset``, typed into a search box (``core.widgets.PersonPicker``):
+    the suggestions read "Förnamn Efternamn, Part [användarnamn]"; a bare username, e-mail or
+    id works too. Replaces drop-downs of hundreds of users (issue #19)."""
+
+    def __init__(self, *, queryset, **kwargs):
+        from django.urls import reverse_lazy
+
+        from core.widgets import PersonPicker
+
+        kwargs.setdefault("widget", PersonPicker)
+        kwargs.setdefault("empty_label", None)
+        super().__init__(queryset=queryset, **kwargs)
+        self.widget.search_url = reverse_lazy("accounts:person_search")
+
+    def label_from_instance(self, obj) -> str:
+        return person_label(obj)
+
+    def prepare_value(self, value):
+        if isinstance(value, models.Model):
+            return person_label(value)
+        if value and str(value).isdigit():
+            found = self.queryset.filter(pk=value).first()
+            return person_label(found) if found else value
+        return value
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        key = text.rsplit("[", 1)[1].rstrip("]").strip() if text.endswith("]") else text
+        matches = self.queryset.filter(
+            models.Q(username__iexact=key)
+            | models.Q(email__iexact=key)
+            | (models.Q(pk=key) if key.isdigit() else models.Q(pk__in=[]))
+        )[:2]
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return matches[0]
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != str(data or "")
+
+
+def person_label(user) -> str:
+    name = user.get_full_name() or user.username
+    party = getattr(user, "party", None)
+    return f"{name}, {party} [{user.username}]" if party else f"{name} [{user.username}]"

@@ -40,6 +40,16 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # A samordnare of a kommunalförbund: reads (never writes) the organisation of the
+    # förbund's member municipalities. Empty for everyone else (issue #19).
+    federation = models.ForeignKey(
+        "agreements.Federation",
+        verbose_name=_("kommunalförbund (samordnare)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinators",
+    )
     title = models.CharField(_("befattning"), max_length=200, blank=True)
     hsa_id = models.CharField(
         _("HSA-id"),

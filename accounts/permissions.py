@@ -17,6 +17,13 @@ RULES: dict[str, tuple[str, ...]] = {
     "view_identity_providers": (Role.FORVALTARE,),
     "change_identity_providers": (Role.FORVALTARE,),
     "change_organisation_mappings": (Role.FORVALTARE,),
+    # The person picker's suggestions: those who appoint people (not styrgrupp/politiker).
+    "search_people": (
+        Role.FORVALTARE,
+        Role.SAMORDNARE,
+        Role.REGISTRATOR,
+        Role.IMPLEMENTERINGSANSVARIG,
+    ),
 }
 
 

@@ -38,6 +38,8 @@ urlpatterns = [
     path("saml/<slug:slug>/", saml.SamlLoginView.as_view(), name="saml_login"),
     path("oidc/callback/", oidc.OidcCallbackView.as_view(), name="oidc_callback"),
     path("oidc/<slug:slug>/", oidc.OidcLoginView.as_view(), name="oidc_login"),
+    # The person picker's suggestions (core.widgets.PersonPicker)
+    path("personer/sok/", views.person_search, name="person_search"),
     # The Förvaltare's pages
     path("inloggningstjanster/", views.IdentityProviderListView.as_view(), name="idp_list"),
     path(

@@ -9,11 +9,12 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from accounts import services
 from accounts.forms import IdentityProviderForm, LoginForm, OrganisationMappingForm
-from accounts.models import IdentityProvider, OrganisationMapping, SignInEvent
+from accounts.models import IdentityProvider, OrganisationMapping, SignInEvent, User
 from accounts.password_reset import OutboxPasswordResetForm
 from accounts.permissions import may
 from accounts.sso import flow
@@ -193,3 +194,33 @@ class OrganisationMappingDeleteView(ForvaltareOnlyMixin, View):
         services.organisation_mapping_delete(mapping=mapping, actor=request.user)
         messages.success(request, _("Organisationskopplingen är borttagen."))
         return redirect("accounts:idp_list")
+
+
+@require_GET
+def person_search(request):
+    """Up to 20 active people matching every typed word (name, username, e-mail), as labels
+    for the person picker's list; ``part`` limits them to one party."""
+    from django.db.models import Q
+    from django.http import JsonResponse
+
+    from accounts.forms import person_label
+
+    if not may(request.user, "search_people"):
+        raise PermissionDenied
+    words = request.GET.get("q", "").split()[:4]
+    if not words or len(" ".join(words)) < 2:
+        return JsonResponse({"results": []})
+    people = User.objects.filter(is_active=True).select_related("party")
+    for word in words:
+        word = word[:50]
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    party = request.GET.get("part", "")[:60]
+    if party:
+        people = people.filter(party__slug=party)
+    found = people.order_by("first_name", "last_name", "username")[:20]
+    return JsonResponse({"results": [person_label(u) for u in found]})

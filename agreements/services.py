@@ -302,3 +302,34 @@ def document_remove(*, actor, document: AgreementDocument) -> None:
         document.delete()
         if stored:
             transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- function addresses (issue #19: kept by the Förvaltare and the registrator) -------------
+def _set_address(obj, field: str, email: str, actor) -> None:
+    from django.core.validators import validate_email
+
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError({field: [_("Ange en giltig e-postadress.")]}) from error
+    with transaction.atomic(), audit_actor(actor):
+        setattr(obj, field, email)
+        obj.full_clean()
+        obj.save(update_fields=[field])
+
+
+def federation_set_email(*, federation, email: str, actor) -> None:
+    """The kommunalförbund's function address (its registrator); empty: "saknas"."""
+    _set_address(federation, "email", email, actor)
+
+
+def joint_body_set_email(*, body, email: str, actor) -> None:
+    """A joint body's (e.g. VästKom's) function address; empty: "saknas"."""
+    _set_address(body, "email", email, actor)
+
+
+def party_set_registry_email(*, party: Party, email: str, actor) -> None:
+    """A party's registrator address; empty: "saknas"."""
+    _set_address(party, "registry_email", email, actor)

@@ -110,6 +110,24 @@ JOBS += [
     for name, run, count in _escalation_jobs()
 ]
 
+# Onboarding (issue 19): the import of a party's 2 000 units with a lead each.
+from onboarding.bench import bench_jobs as _onboarding_jobs  # noqa: E402
+
+JOBS += [
+    Job(name, lambda run=run, count=count: timed(run, objects=count()))
+    for name, run, count in _onboarding_jobs()
+]
+
+# Joint documents (issue 22): the list, the backing register and a remiss round.
+from documents.bench import bench_pages as _documents_pages  # noqa: E402
+
+PAGES += [Page(name, resolve) for name, resolve in _documents_pages()]
+
+# Joint bodies (issue 21): the list, a body, a meeting, its minutes and one's actions.
+from bodies.bench import bench_pages as _bodies_pages  # noqa: E402
+
+PAGES += [Page(name, resolve) for name, resolve in _bodies_pages()]
+
 
 def _busiest_conference_url(suffix: str) -> str:
     from django.db.models import Count

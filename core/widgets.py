@@ -57,3 +57,29 @@ class PlainSelect(forms.Select):
                 parts.append(option(group_value, group_label))
         parts.append("</select>")
         return mark_safe("".join(parts))  # every value and label is escaped above
+
+
+class PersonPicker(forms.TextInput):
+    """A searchable person field (issue #19) instead of a drop-down of hundreds of users: a
+    text box whose suggestions (a ``<datalist>``) come from ``search_url`` as one types
+    (``static/core/person_picker.js``). Without JavaScript one types a username or e-mail.
+    The field (``accounts.forms.PersonField``) resolves the text and checks it."""
+
+    search_url = ""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.templatetags.static import static
+
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-forslag"
+        attrs["list"] = list_id
+        attrs["data-person-search"] = str(self.search_url)
+        box = super().render(name, value, attrs, renderer)
+        script = static("core/person_picker.js")
+        return mark_safe(  # the id is Django's own; the URL and path are escaped
+            f'{box}<datalist id="{_escape(list_id)}"></datalist>'
+            f'<script src="{_escape(script)}" defer></script>'
+        )

@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PersonField
 from accounts.models import User
 from agreements.models import Agreement, Delregion, Party
 from core import fragments
@@ -494,18 +495,17 @@ class HandlerRuleForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Roll"), required=False, help_text=_("För regler som gäller en roll.")
     )
-    user = UserChoiceField(
+    user = PersonField(
         label=_("Användare"),
         required=False,
         queryset=User.objects.none(),
-        help_text=_("För en namngiven användare."),
+        help_text=_("För en namngiven användare: skriv namnet och välj i listan."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", _("Ingen roll"))] + list(Role.choices)
         self.fields["user"].queryset = User.objects.filter(is_active=True).select_related("party")
-        self.fields["user"].empty_label = _("Ingen användare")
         self.helper = _helper(_("Lägg till regeln"))
 
 

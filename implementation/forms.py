@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PersonField
 from core.uploads import UploadValidator
 from implementation.models import (
     EVIDENCE_VALIDATOR,
@@ -176,7 +177,9 @@ class UnitForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    user = PersonField(
+        label=_("Person"), queryset=None, help_text=_("Skriv namnet och välj i listan.")
+    )
     role = forms.ChoiceField(label=_("Roll"), choices=MembershipRole.choices)
 
     def __init__(self, *args, candidates, **kwargs):

@@ -505,3 +505,64 @@ def need_update(
         need.full_clean()
         need.save()
     return need
+
+
+# --- many units at once (issue #19: an organisation's import) --------------------------------
+def audit_created(objs: list, *, actor) -> None:
+    """The audit entries django-auditlog writes for each saved row, for rows bulk-inserted
+    past its signals: one CREATE entry per object, in a few queries."""
+    if not objs:
+        return
+    from auditlog.cid import get_cid
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(type(objs[0]))
+    json_changes = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
+    now, cid = timezone.now(), get_cid()
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(obj.pk),
+                object_id=obj.pk,
+                object_repr=str(obj),
+                action=LogEntry.Action.CREATE,
+                changes=model_instance_diff(None, obj, use_json_for_changes=json_changes) or {},
+                actor=actor,
+                actor_email=getattr(actor, "email", None),
+                cid=cid,
+                timestamp=now,
+            )
+            for obj in objs
+        ],
+        batch_size=500,
+    )
+
+
+def units_create_many(*, party, units: list[tuple[str, str, Unit | None]], actor) -> list[Unit]:
+    """Create many units of one party (level, name, parent) with the rules of unit_create,
+    in a few queries: slugs from one read of the party's slugs, one insert per 500 units, one
+    audit entry each. Parents must exist already (create förvaltningar first)."""
+    taken = set(Unit.objects.filter(party=party).values_list("slug", flat=True))
+    new = []
+    for level, name, parent in units:
+        name = name.strip()
+        _check_parent(party=party, level=level, parent=parent)
+        base = slugify(name)[:100] or "enhet"
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        unit = Unit(party=party, level=level, name=name, parent=parent, slug=slug)
+        # The party and parents are the caller's saved rows; slugs are unique by the set above.
+        unit.full_clean(
+            exclude=["party", "parent"], validate_unique=False, validate_constraints=False
+        )
+        new.append(unit)
+    with transaction.atomic():
+        created = Unit.objects.bulk_create(new, batch_size=500)
+        audit_created(created, actor=actor)
+    return created

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -93,17 +94,28 @@ def units_without_lead(request):
         units = units.filter(party__slug=party)
     from django.core.paginator import Paginator
 
-    fields = ("party__slug", "party__name", "slug", "name", "level", "parent__name")
+    fields = ("party__slug", "party__name", "slug", "name", "level", "parent__name", "pk")
     page = Paginator(units.values_list(*fields), 100).get_page(request.GET.get("page"))
+    rows = _unit_rows([row[:-1] for row in page.object_list])
+    ids = [row[-1] for row in page.object_list]
+    for note in WITHOUT_LEAD_NOTES:  # e.g. onboarding: "inbjuden, har inte loggat in ännu"
+        for row, text in zip(rows, note(request, ids), strict=True):
+            row["note"] = conditional_escape(row.get("note", "")) + conditional_escape(text)
     return render(
         request,
         "implementation/without_lead.html",
         {
             "page_obj": page,
-            "units": _unit_rows(page.object_list),
+            "units": rows,
+            "has_notes": any(row.get("note") for row in rows),
             "query_string": f"part={party}" if party else "",
         },
     )
+
+
+# Higher apps add a status per unit to "Enheter utan ansvarig" (registered in their ready()):
+# note(request, unit ids) -> one safe HTML fragment per unit, in order, in one query.
+WITHOUT_LEAD_NOTES: list = []
 
 
 def _unit_rows(rows) -> list[dict]:
@@ -126,10 +138,17 @@ def _unit_rows(rows) -> list[dict]:
 
 
 # --- Min sida --------------------------------------------------------------------------------
+# Higher apps add a section to Min sida (registered in their ready()), e.g. bodies: the user's
+# actions from the joint bodies. panel(request) -> a safe HTML fragment or "", in one query.
+MY_PAGE_PANELS: list = []
+
+
 @require_safe
 def my_page(request):
     data = selectors.my_page(request.user)
-    return render(request, "implementation/my_page.html", _my_context(request, data))
+    context = _my_context(request, data)
+    context["panels"] = [html for panel in MY_PAGE_PANELS if (html := panel(request))]
+    return render(request, "implementation/my_page.html", context)
 
 
 def _my_context(request, data) -> dict:

@@ -28,6 +28,7 @@ def test_seed_demo_creates_the_demo_accounts_once():
         "ia-goteborg": "implementeringsansvarig",
         "ia-boras": "implementeringsansvarig",
         "ia-sahlgrenska": "implementeringsansvarig",
+        "samordnare-boras": "samordnare",
     }
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="ia-boras").party.name == "Borås"

@@ -80,6 +80,23 @@ UPLOADS = {
     # three kinds are tested in escalation/tests/test_attachments.py.
     "escalation:attach": Upload("own", "file", ".docx", 10 * MB),
     "escalation:comment": Upload("own", "file", ".docx", 10 * MB, {"text": "Kommentar"}),
+    # A party's organisation (onboarding): XLSX or CSV, checked as a dry run first.
+    "onboarding:import": Upload("forvaltare", "file", ".xlsx", 5 * MB),
+    # Joint documents: version files, remiss answers (the personal link and the registrar),
+    # dispatch attachments; PDF, DOCX or XLSX stored unread.
+    "documents:version_create": Upload("forvaltare", "files", ".pdf", 10 * MB, {"stage": "utkast"}),
+    "documents:file_add": Upload("forvaltare", "file", ".pdf", 10 * MB),
+    "documents:answer": Upload("forvaltare", "file", ".pdf", 10 * MB, {"answer": "yttrande"}),
+    "documents:answer_record": Upload(
+        "forvaltare", "file", ".pdf", 10 * MB, {"answer": "yttrande", "received_on": "2026-02-01"}
+    ),
+    "documents:dispatch_create": Upload(
+        "forvaltare",
+        "attachments",
+        ".pdf",
+        20 * MB,
+        {"subject": "U", "text": "T", "audiences": "registratorer"},
+    ),
 }
 SIZE_MESSAGE = "Filen är för stor"
 FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
@@ -146,6 +163,7 @@ def test_upload_accepts_a_good_file(name, world, clients, db):
 TABLE_HEADERS = {
     "conferences:invitation_import": ["e-post", "namn", "organisation"],
     "implementation:bulk_upload": TEMPLATE_HEADERS,
+    "onboarding:import": ["Nivå", "Enhet", "Förvaltning", "Förnamn", "Efternamn", "E-post"],
 }
 SWEDISH_REFUSALS = (
     "Filtypen stöds inte",
