@@ -18,6 +18,7 @@ from accounts.models import IdentityProvider, OrganisationMapping, SignInEvent, 
 from accounts.password_reset import OutboxPasswordResetForm
 from accounts.permissions import may
 from accounts.sso import flow
+from core.ratelimit import per_target_limit
 
 
 class PasswordLoginEnabledMixin:
@@ -95,6 +96,14 @@ class PasswordResetView(PasswordLoginEnabledMixin, auth_views.PasswordResetView)
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # A few resets an hour per address, whoever asks (the same for unknown addresses, so
+        # the limit says nothing about which ones have accounts): no mailbox can be flooded.
+        limited = per_target_limit(
+            self.request, group="accounts:password-reset", value=form.cleaned_data["email"]
+        )
+        return limited or super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -23,10 +23,11 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, QueryDict
-from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
+
+from core.ratelimit import limited_response
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -104,7 +105,4 @@ class PublicPostRateLimitMiddleware:
         )
         if usage is None or not usage["should_limit"]:
             return None
-        wait = max(1, usage["time_left"])
-        response = render(request, "429.html", {"wait_minutes": -(-wait // 60)}, status=429)
-        response["Retry-After"] = str(wait)
-        return response
+        return limited_response(request, usage["time_left"])

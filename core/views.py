@@ -15,6 +15,7 @@ from django.views.generic import FormView
 
 from core.forms import AccessibilityReportForm
 from core.models import Heartbeat
+from core.ratelimit import per_target_limit
 from core.services import accessibility_report_create
 from core.signin import client_ip
 
@@ -25,6 +26,14 @@ class AccessibilityStatementView(FormView):
     form_class = AccessibilityReportForm
 
     def form_valid(self, form):
+        # At most a few reports a while in one reporter's name (an address full of reports
+        # would be a way to flood the Förvaltare's mailbox).
+        email = form.cleaned_data.get("email") or ""
+        limited = email and per_target_limit(
+            self.request, group="core:accessibility-report", value=email
+        )
+        if limited:
+            return limited
         accessibility_report_create(actor=self.request.user, **form.cleaned_data)
         messages.success(
             self.request,

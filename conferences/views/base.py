@@ -58,22 +58,9 @@ REGISTER_BURST_RATE = getattr(settings, "CONFERENCE_REGISTER_BURST_RATE", "10/m"
 
 def rate_limited(request, *, group: str, value: str, rate: str):
     """The Swedish 429 page if ``value`` has been used more than ``rate`` in ``group``."""
-    from django.shortcuts import render
-    from django_ratelimit.core import get_usage
+    from core.ratelimit import per_target_limit
 
-    usage = get_usage(
-        request,
-        group=f"conferences:{group}",
-        key=lambda _group, _request: value.strip().lower(),
-        rate=rate,
-        increment=True,
-    )
-    if usage is None or not usage["should_limit"]:
-        return None
-    wait = max(1, usage["time_left"])
-    response = render(request, "429.html", {"wait_minutes": -(-wait // 60)}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
+    return per_target_limit(request, group=f"conferences:{group}", value=value, rate=rate)
 
 
 def client_address(request) -> str:

@@ -96,3 +96,26 @@ def test_signed_in_forms_and_public_pages_read_with_get_are_not_counted(settings
     assert AccessibilityReport.objects.count() == 3
     client.logout()
     assert [_report(client, n).status_code for n in range(2)] == [302, 429]
+
+
+def test_one_address_cannot_be_flooded_with_password_resets_or_reports(settings):
+    """Per target e-mail, whatever the client address (core.ratelimit): five an hour."""
+    settings.PUBLIC_POST_RATE = "1000/10m"
+    url = reverse("accounts:password_reset")
+    codes = [
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(url, {"email": "Offer@Kommun.test"}).status_code
+        for n in range(6)
+    ]
+    assert codes == [302] * 5 + [429]
+    # Another address is not affected.
+    assert Client().post(url, {"email": "annan@kommun.test"}).status_code == 302
+
+    def report(n, email):
+        return Client(REMOTE_ADDR=f"203.0.113.{n}").post(
+            reverse("accessibility"), {"description": f"Fel {n}", "email": email}
+        )
+
+    assert [report(n, "rapportor@kommun.test").status_code for n in range(6)] == [302] * 5 + [429]
+    # Reports without an address are only limited per client address.
+    assert [report(n, "").status_code for n in range(7)] == [302] * 7
+    assert AccessibilityReport.objects.count() == 12
