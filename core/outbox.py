@@ -321,6 +321,20 @@ def _claim(ids: list[int] | None, token: uuid.UUID, now: dt.datetime, limit: int
     return rows.update(state=S.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1)
 
 
+_senders: dict[str, object] = {}
+
+
+def register_sender(kind: str, sender) -> None:
+    """Messages of ``kind`` come from ``sender()`` (a callable returning an address, read at
+    send time so a setting can change it); other kinds from DEFAULT_FROM_EMAIL."""
+    _senders[kind] = sender
+
+
+def sender_for(kind: str) -> str:
+    sender = _senders.get(kind)
+    return (sender() if sender else "") or settings.DEFAULT_FROM_EMAIL
+
+
 def email_for(row: OutboxMessage, connection_=None) -> EmailMultiAlternatives:
     """The e-mail of a stored row. Its Message-ID comes from the key, so a receiving system
     can tell a repeat (the one window above) from a new message."""
@@ -329,6 +343,7 @@ def email_for(row: OutboxMessage, connection_=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.text,
+        from_email=sender_for(row.kind),
         to=row.to,
         reply_to=row.reply_to or None,
         connection=connection_,

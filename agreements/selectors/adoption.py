@@ -27,6 +27,7 @@ from agreements.models import (
     Party,
 )
 from agreements.selectors.agreements import new_agreements
+from agreements.selectors.requirements import lateness, tally
 
 NO_DECISION = "inget"
 FINAL_OUTCOMES = frozenset({Decision.Outcome.ADOPTED, Decision.Outcome.REJECTED})
@@ -107,24 +108,15 @@ class Status:
 
 
 def status_for(decision: Decision | None, *, agreement: Agreement, today: dt.date) -> Status:
-    """The status a latest decision (or none) gives, with lateness as the module says."""
-    if decision is not None and decision.outcome in FINAL_OUTCOMES:
-        return Status(agreement, decision, late=False)
-    deadline = agreement.decision_deadline
-    if deadline is None or today <= deadline:
-        return Status(agreement, decision, late=False)
-    planned = decision.planned_date if decision else None
-    if planned and planned >= today:
-        return Status(agreement, decision, late=False)
-    if planned:
-        reason = _("Det planerade beslutsdatumet %(date)s har passerat.") % {
-            "date": _long_date(planned)
-        }
-    else:
-        reason = _("Inget beslut efter %(date)s och inget planerat beslutsdatum.") % {
-            "date": _long_date(deadline)
-        }
-    return Status(agreement, decision, late=True, late_reason=reason)
+    """The status a latest decision (or none) gives, with lateness as the module says
+    (computed by the shared :func:`agreements.selectors.requirements.lateness`)."""
+    found = lateness(
+        final=decision is not None and decision.outcome in FINAL_OUTCOMES,
+        deadline=agreement.decision_deadline,
+        planned=decision.planned_date if decision else None,
+        today=today,
+    )
+    return Status(agreement, decision, late=found.late, late_reason=found.reason)
 
 
 STATUS_FIELDS = (
@@ -271,15 +263,21 @@ class AdoptionSummary:
 
 def _count(agreement_index: int, agreement: Agreement, rows: list[PartyStatuses]):
     by_outcome: dict[str, int] = {}
-    missing, late = [], []
     for row in rows:
-        status = row.statuses[agreement_index]
-        by_outcome[status.key] = by_outcome.get(status.key, 0) + 1
-        if not status.adopted:
-            missing.append(row.party)
-        if status.late:
-            late.append(row.party)
-    return AgreementCount(agreement, len(rows), by_outcome, missing, late)
+        key = row.statuses[agreement_index].key
+        by_outcome[key] = by_outcome.get(key, 0) + 1
+    counted = tally(
+        rows,
+        done=lambda row: row.statuses[agreement_index].adopted,
+        late=lambda row: row.statuses[agreement_index].late,
+    )
+    return AgreementCount(
+        agreement,
+        counted.total,
+        by_outcome,
+        [row.party for row in counted.missing],
+        [row.party for row in counted.late],
+    )
 
 
 def _federation_counts(municipalities: list[PartyStatuses]) -> list[FederationCount]:
@@ -310,16 +308,16 @@ def summarise(
     municipalities = [row for row in rows if not row.party.is_region]
     region = next((row for row in rows if row.party.is_region), None)
     per_agreement = [_count(i, a, municipalities) for i, a in enumerate(agreements)]
-    package = sum(1 for row in municipalities if row.package_adopted)
+    package = tally(municipalities, done=lambda row: row.package_adopted, late=lambda row: False)
     return AdoptionSummary(
         today=today,
         main=per_agreement[0] if per_agreement else None,
         per_agreement=per_agreement,
         region=region,
         municipalities_total=len(municipalities),
-        package_adopted=package,
-        condition_met=bool(municipalities) and package == len(municipalities),
-        missing=[row for row in municipalities if not row.package_adopted],
+        package_adopted=package.done_count,
+        condition_met=package.met,
+        missing=package.missing,
         late=[row for row in rows if row.late],
         per_federation=_federation_counts(municipalities),
     )
