@@ -7,8 +7,5 @@ class HosavtalConfig(AppConfig):
     verbose_name = _("HoS-portalen")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
-        from hosavtal.models import SteeringMeeting
-
-        auditlog.register(SteeringMeeting)
+        # SteeringMeeting moved to bodies.Meeting (registered with auditlog by bodies).
+        pass

@@ -14,6 +14,11 @@ def beat_schedule() -> dict:
             "task": "core.tasks.heartbeat",
             "schedule": crontab(minute="*/5"),
         },
+        "onboarding-prune-import-batches": {
+            # Unconfirmed import checks (names, e-mails) are deleted after a week.
+            "task": "onboarding.tasks.prune_import_batches",
+            "schedule": crontab(hour=3, minute=50),
+        },
         "core-outbox-recover": {
             # Sends every outbox row still pending whose trigger was lost (the broker was
             # down), whose retry is due, or whose sender died (a stale claim).
@@ -47,6 +52,17 @@ def beat_schedule() -> dict:
             # Conferences whose day has passed are marked held ("genomförd").
             "task": "conferences.tasks.mark_held",
             "schedule": crontab(hour=0, minute=20),
+        },
+        "conferences-cancellations-notify": {
+            # Tells those registered that a conference is cancelled, once the registrar's
+            # undo window (a few minutes) has closed.
+            "task": "conferences.tasks.cancellations_notify",
+            "schedule": crontab(minute="*"),
+        },
+        "conferences-unconfirmed-expire": {
+            # Deletes registrations whose e-mail address was never confirmed (double opt-in).
+            "task": "conferences.tasks.unconfirmed_expire",
+            "schedule": crontab(minute=25),
         },
         "conferences-sensitive-data-purge": {
             # Deletes diet, allergy and accessibility answers N days after each conference.

@@ -16,6 +16,8 @@ APP_ORDER = (
     "implementation",
     "escalation",
     "conferences",
+    "bodies",
+    "documents",
     "reminders",
     "hosavtal",
 )

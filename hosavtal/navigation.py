@@ -51,6 +51,25 @@ NAVIGATION = (
         roles=(Role.STYRGRUPP, Role.FORVALTARE),
         description=_("Länets beredskap, eskaleringar och vad som ändrats sedan sist."),
     ),
+    NavItem(
+        _("Organisation"),
+        "onboarding:index",
+        "organisation",
+        roles=(Role.SAMORDNARE, Role.FORVALTARE, Role.REGISTRATOR),
+        description=_("Enheter, inbjudningar, import och konton."),
+    ),
+    NavItem(
+        _("Dokument"),
+        "documents:index",
+        "dokument",
+        description=_("Riktlinjer och material, remisser, ställningstaganden och utskick."),
+    ),
+    NavItem(
+        _("Organ"),
+        "bodies:index",
+        "organ",
+        description=_("Gemensamma organ: ledamöter, möten, frågelogg, beslut och åtgärder."),
+    ),
 )
 
 

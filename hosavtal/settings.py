@@ -285,6 +285,8 @@ else:
     EMAIL_FILE_PATH = str(EMAIL_DIR)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HoS-portalen <noreply@hosportalen.se>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Joint documents: remiss and dispatch mail can come from a VGR/VästKom address recipients trust.
+DISPATCH_FROM_EMAIL = env.str("DISPATCH_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = 20
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ class Kind(models.TextChoices):
     CONFERENCE_UPCOMING = "conference_upcoming", _("Konferens: snart dags")
     CONFERENCE_FULL = "conference_full", _("Konferens: alla platser är tagna")
     ADOPTION_MISSING = "adoption_missing", _("Avtal: beslut saknas inför beslutsdagen")
+    BODY_ACTION_NEW = "body_action_new", _("Gemensamt organ: ny åtgärd till dig")
+    BODY_ACTION_FIRST = "body_action_first", _("Gemensamt organ: åtgärd, första påminnelsen")
+    BODY_ACTION_SECOND = "body_action_second", _("Gemensamt organ: åtgärd, sista påminnelsen")
+    BODY_ACTION_OVERDUE = "body_action_overdue", _("Gemensamt organ: åtgärden är försenad")
 
 
 # Escalation deadlines cannot be opted out of, and may be sent immediately.

@@ -28,11 +28,11 @@ from django.utils.translation import gettext as _
 
 from agreements import selectors as agreements
 from agreements.models import Agreement, Delregion, Party
+from bodies import selectors as bodies
 from conferences import selectors as conferences
 from conferences.models import Conference, Registration
 from escalation import selectors as escalation
 from escalation.models import Case, CaseEvent, CaseStepPeriod, LadderStep
-from hosavtal.models import SteeringMeeting
 from implementation import selectors as impl
 
 ENTRY_INTO_FORCE = dt.date(2027, 1, 1)
@@ -40,20 +40,33 @@ RECENT_LIMIT = 25
 
 
 # --- meetings -----------------------------------------------------------------------------------
-def meetings() -> list[SteeringMeeting]:
-    return list(SteeringMeeting.objects.order_by("-date"))
+def meeting_body(slug: str = "", among: list | None = None):
+    """The body whose meetings "since the last meeting" counts from: the one named by its
+    slug, else the joint steering group (any body works: bodies.selectors). ``among``: the
+    bodies already read (no further query)."""
+    if among is not None:
+        by_slug = {b.slug: b for b in among}
+        return by_slug.get(slug) or by_slug.get(bodies.STEERING_SLUG)
+    return bodies.body_by_slug(slug or bodies.STEERING_SLUG) or bodies.body_by_slug(
+        bodies.STEERING_SLUG
+    )
 
 
-def previous_meeting(all_meetings: list[SteeringMeeting], today: dt.date):
+def meetings(body=None) -> list:
+    """The body's meetings (bodies.Meeting, newest first); the steering group's by default."""
+    return bodies.meeting_dates(body if body is not None else meeting_body())
+
+
+def previous_meeting(all_meetings: list, today: dt.date):
     """The latest meeting before today (None if there is none)."""
     return next((m for m in all_meetings if m.date < today), None)
 
 
-def next_meeting(all_meetings: list[SteeringMeeting], today: dt.date):
+def next_meeting(all_meetings: list, today: dt.date):
     return next((m for m in reversed(all_meetings) if m.date >= today), None)
 
 
-def default_since(all_meetings: list[SteeringMeeting], today: dt.date) -> dt.date:
+def default_since(all_meetings: list, today: dt.date) -> dt.date:
     """The previous meeting's date; without one, four weeks back."""
     meeting = previous_meeting(all_meetings, today)
     return meeting.date if meeting else today - dt.timedelta(weeks=4)

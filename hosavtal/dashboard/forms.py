@@ -8,7 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hosavtal.dashboard.readiness import GROUP_BY_DELREGION, GROUP_BY_FEDERATION
-from hosavtal.models import SteeringMeeting
 
 EARLIEST = dt.date(2024, 1, 1)
 
@@ -46,9 +45,12 @@ class DashboardForm(forms.Form):
         choices=[(12, _("12 veckor")), (26, _("26 veckor")), (52, _("52 veckor"))],
     )
 
-    def __init__(self, *args, meetings: list[SteeringMeeting], today: dt.date, **kwargs):
+    def __init__(self, *args, meetings: list, today: dt.date, body=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.body = body  # whose meetings "since" counts from (?organ=, from the meetings page)
+        if body is not None and body.slug != "gemensam-styrgrupp":
+            self.fields["mote"].label = _("Sedan mötet")
         self.fields["mote"].choices = [("", _("Välj möte"))] + [
             (m.date.isoformat(), f"{m.date.isoformat()} {m.title}".strip()) for m in meetings
         ]
@@ -81,19 +83,36 @@ class DashboardForm(forms.Form):
         return 12
 
 
-class MeetingForm(forms.ModelForm):
-    class Meta:
-        model = SteeringMeeting
-        fields = ["date", "title", "note"]
-        widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"date": _("Datum"), "title": _("Rubrik"), "note": _("Anteckning")}
-        help_texts = {"title": _("Till exempel ”Styrgruppsmöte 4”. Frivilligt.")}
+class MeetingForm(forms.Form):
+    """A body's meeting date, title and note (the rest of a meeting is kept in bodies)."""
 
-    def __init__(self, *args, submit_label=None, **kwargs):
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        required=False,
+        help_text=_("Till exempel ”Styrgruppsmöte 4”. Frivilligt."),
+    )
+    note = forms.CharField(
+        label=_("Anteckning"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, instance=None, submit_label=None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "date": instance.date,
+                "title": instance.title,
+                "note": instance.note,
+            }
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", submit_label or _("Spara mötet")))
 
-    def validate_unique(self):
-        # The service checks the date and says so in plain Swedish.
-        pass
+    def clean_title(self):
+        value = self.cleaned_data["title"]
+        if "\n" in value or "\r" in value:
+            raise forms.ValidationError(_("Skriv rubriken på en rad."))
+        return value

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from agreements import selectors as agreements
 from hosavtal.dashboard import figures, readiness
 from hosavtal.dashboard.readiness import County, HeatGroup, Trend
-from hosavtal.models import SteeringMeeting
 from implementation.models import Level
 from implementation.selectors import Stats
 
@@ -24,8 +23,8 @@ class Headline:
     without_lead: int
     cases: figures.CaseCounts
     next_conference: figures.ConferenceRow | None
-    previous_meeting: SteeringMeeting | None
-    next_meeting: SteeringMeeting | None
+    previous_meeting: object | None
+    next_meeting: object | None
 
 
 @dataclass
@@ -39,7 +38,7 @@ class Dashboard:
     since: figures.Since
     escalations: figures.Escalations
     conferences: figures.Conferences
-    meetings: list[SteeringMeeting]
+    meetings: list
 
     @property
     def levels(self) -> list[tuple[str, str]]:
@@ -52,7 +51,7 @@ def dashboard(
     today: dt.date,
     now: dt.datetime,
     since: dt.date,
-    meetings: list[SteeringMeeting],
+    meetings: list,
     grouping: str = readiness.GROUP_BY_FEDERATION,
     weeks: int = 12,
 ) -> Dashboard:

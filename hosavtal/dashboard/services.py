@@ -1,56 +1,23 @@
-"""Writes of the dashboard: the steering group's meeting dates (Förvaltare keep them)."""
+"""Writes of the dashboard's meeting pages: a body's meeting dates and notes. The meetings are
+``bodies.Meeting`` rows; every write goes through ``bodies.services`` (its rule table decides:
+the body's secretary, the Förvaltare and — for the steering group — its members)."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
-
-from core.audit import audit_actor
-from hosavtal.dashboard.permissions import can_manage_meetings
-from hosavtal.models import SteeringMeeting
+from bodies import services as bodies
+from hosavtal.dashboard import figures
 
 
-def _check(actor) -> None:
-    if not can_manage_meetings(actor):
-        raise PermissionDenied(_("Bara förvaltare får ändra styrgruppens mötesdatum."))
+def meeting_create(*, actor, date: dt.date, title: str = "", note: str = "", body=None):
+    """Record a meeting of the body (the joint steering group by default), audited."""
+    return bodies.meeting_create(
+        actor=actor, body=body or figures.meeting_body(), date=date, title=title, note=note
+    )
 
 
-def _unique_date(date: dt.date, *, exclude_pk: int | None = None) -> None:
-    clash = SteeringMeeting.objects.filter(date=date).exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError(
-            {"date": _("Det finns redan ett styrgruppsmöte det datumet.")}, code="unique"
-        )
+def meeting_update(*, actor, meeting, date: dt.date, title: str = "", note: str = ""):
+    return bodies.meeting_update(actor=actor, meeting=meeting, date=date, title=title, note=note)
 
 
-@transaction.atomic
-def meeting_create(*, actor, date: dt.date, title: str = "", note: str = "") -> SteeringMeeting:
-    """Record a meeting of the joint steering group (audited)."""
-    _check(actor)
-    _unique_date(date)
-    meeting = SteeringMeeting(date=date, title=title.strip(), note=note.strip(), created_by=actor)
-    meeting.full_clean()
-    with audit_actor(actor):
-        meeting.save()
-    return meeting
-
-
-@transaction.atomic
-def meeting_update(
-    *, actor, meeting: SteeringMeeting, date: dt.date, title: str = "", note: str = ""
-) -> SteeringMeeting:
-    _check(actor)
-    _unique_date(date, exclude_pk=meeting.pk)
-    meeting.date, meeting.title, meeting.note = date, title.strip(), note.strip()
-    meeting.full_clean()
-    with audit_actor(actor):
-        meeting.save()
-    return meeting
-
-
-@transaction.atomic
-def meeting_delete(*, actor, meeting: SteeringMeeting) -> None:
-    _check(actor)
-    with audit_actor(actor):
-        meeting.delete()
+def meeting_delete(*, actor, meeting) -> None:
+    bodies.meeting_delete(actor=actor, meeting=meeting)

@@ -1,7 +1,7 @@
 """The steering group's dashboard: thin views over ``selectors.dashboard``."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from bodies import permissions as body_rules
+from bodies import selectors as bodies
 from core import fragments
 from core.exports import xlsx_response
 from core.permissions import RoleRequiredMixin
+from core.roles import Role, has_role
 from hosavtal.dashboard import exports, figures, permissions, present, readiness, services, tables
 from hosavtal.dashboard.forms import DashboardForm, MeetingForm
 from hosavtal.dashboard.selectors import dashboard
-from hosavtal.models import SteeringMeeting
 from implementation.models import Level, Phase
 
 
@@ -26,8 +28,8 @@ class DashboardAccessMixin(RoleRequiredMixin):
 
 def _build(request):
     today = timezone.localdate()
-    meetings = figures.meetings()
-    form = DashboardForm(request.GET or None, meetings=meetings, today=today)
+    body, meetings = bodies.meetings_of_slug(request.GET.get("organ", ""))
+    form = DashboardForm(request.GET or None, meetings=meetings, today=today, body=body)
     since = form.since(figures.default_since(meetings, today))
     data = dashboard(
         user=request.user,
@@ -51,7 +53,9 @@ class DashboardView(DashboardAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         request = self.request
-        parts = (timezone.localdate().isoformat(), fragments.query_key(request.GET))
+        # A politiker sees no case they are not party to: their page is cached apart.
+        viewer = "politiker" if has_role(request.user, Role.POLITIKER) else "styrgrupp"
+        parts = (timezone.localdate().isoformat(), viewer, fragments.query_key(request.GET))
         page = fragments.cached_fragment(
             "dashboard",
             parts,
@@ -159,26 +163,47 @@ class CellView(DashboardAccessMixin, TemplateView):
 
 
 # --- meetings -----------------------------------------------------------------------------------
+def _body(request):
+    body = figures.meeting_body(request.GET.get("organ", "") or request.POST.get("organ", ""))
+    if body is None:
+        raise Http404
+    return body
+
+
+def _meeting(request, pk: int):
+    meeting = bodies.dashboard_meeting(pk)
+    if meeting is None:
+        raise Http404
+    if not body_rules.allowed(request.user, meeting.body, body_rules.Action.EDIT_DATES):
+        raise PermissionDenied
+    return meeting
+
+
 class MeetingListView(DashboardAccessMixin, TemplateView):
+    """Any body's meetings (the steering group's by default), with "since" links."""
+
     template_name = "dashboard/meetings.html"
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        meetings = figures.meetings()
+        body = _body(self.request)
+        meetings = figures.meetings(body)
         return {
             **super().get_context_data(**kwargs),
+            "body": body,
+            "bodies": bodies.meeting_bodies(),
             "meetings": meetings,
             "today": today,
             "previous": figures.previous_meeting(meetings, today),
-            "can_manage": permissions.can_manage_meetings(self.request.user),
+            "can_manage": body_rules.allowed(self.request.user, body, body_rules.Action.EDIT_DATES),
         }
 
 
-class MeetingManageMixin(RoleRequiredMixin):
-    allowed_roles = permissions.MANAGE_ROLES
+def _back(meeting_body) -> str:
+    return reverse("dashboard:meetings") + f"?organ={meeting_body.slug}"
 
 
-def _save(request, form, call, success: str, template: str, context: dict):
+def _save(request, form, call, success: str, template: str, context: dict, back: str):
     if form.is_valid():
         try:
             call(**form.cleaned_data)
@@ -186,8 +211,8 @@ def _save(request, form, call, success: str, template: str, context: dict):
             _add_errors(form, error)
         else:
             messages.success(request, success)
-            return redirect("dashboard:meetings")
-    return render(request, template, {**context, "form": form})
+            return redirect(back)
+    return render(request, template, {**context, "form": form, "back": back}, status=200)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -198,62 +223,83 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class MeetingCreateView(MeetingManageMixin, View):
+class MeetingCreateView(DashboardAccessMixin, View):
     template = "dashboard/meeting_form.html"
 
+    def _check(self, request):
+        body = _body(request)
+        if not body_rules.allowed(request.user, body, body_rules.Action.EDIT_DATES):
+            raise PermissionDenied
+        return body
+
     def get(self, request):
+        body = self._check(request)
         form = MeetingForm(initial={"date": timezone.localdate()})
-        return self._render(request, form)
+        return render(request, self.template, self._context(body, form))
 
     def post(self, request):
+        body = self._check(request)
         form = MeetingForm(request.POST)
         return _save(
             request,
             form,
-            lambda **data: services.meeting_create(actor=request.user, **data),
+            lambda **data: services.meeting_create(actor=request.user, body=body, **data),
             _("Mötet är sparat."),
             self.template,
-            {"title": _("Nytt styrgruppsmöte"), "meeting": None},
+            self._context(body, form),
+            _back(body),
         )
 
-    def _render(self, request, form):
-        context = {"form": form, "title": _("Nytt styrgruppsmöte"), "meeting": None}
-        return render(request, self.template, context)
+    def _context(self, body, form):
+        return {
+            "form": form,
+            "title": _("Nytt möte: %(body)s") % {"body": body},
+            "meeting": None,
+            "body": body,
+            "back": _back(body),
+        }
 
 
-class MeetingUpdateView(MeetingManageMixin, View):
+class MeetingUpdateView(DashboardAccessMixin, View):
     template = "dashboard/meeting_form.html"
 
     def get(self, request, pk: int):
-        meeting = get_object_or_404(SteeringMeeting, pk=pk)
+        meeting = _meeting(request, pk)
         form = MeetingForm(instance=meeting, submit_label=_("Spara ändringarna"))
-        return self._render(request, form, meeting)
+        return render(request, self.template, self._context(meeting, form))
 
     def post(self, request, pk: int):
-        meeting = get_object_or_404(SteeringMeeting, pk=pk)
-        # The form writes the posted values onto its instance while validating; the service
-        # gets an untouched copy so that the audit entry records the real before/after.
-        original = SteeringMeeting.objects.get(pk=pk)
-        form = MeetingForm(request.POST, instance=meeting, submit_label=_("Spara ändringarna"))
+        meeting = _meeting(request, pk)
+        form = MeetingForm(request.POST, submit_label=_("Spara ändringarna"))
         return _save(
             request,
             form,
-            lambda **data: services.meeting_update(actor=request.user, meeting=original, **data),
+            lambda **data: services.meeting_update(actor=request.user, meeting=meeting, **data),
             _("Ändringarna är sparade."),
             self.template,
-            {"title": _("Ändra styrgruppsmöte"), "meeting": original},
+            self._context(meeting, form),
+            _back(meeting.body),
         )
 
-    def _render(self, request, form, meeting):
-        context = {"form": form, "title": _("Ändra styrgruppsmöte"), "meeting": meeting}
-        return render(request, self.template, context)
+    def _context(self, meeting, form):
+        return {
+            "form": form,
+            "title": _("Ändra möte: %(body)s") % {"body": meeting.body},
+            "meeting": meeting,
+            "body": meeting.body,
+            "back": _back(meeting.body),
+        }
 
 
-class MeetingDeleteView(MeetingManageMixin, View):
+class MeetingDeleteView(DashboardAccessMixin, View):
     def post(self, request, pk: int):
-        meeting = get_object_or_404(SteeringMeeting, pk=pk)
-        services.meeting_delete(actor=request.user, meeting=meeting)
-        messages.success(
-            request, _("Mötet %(date)s är borttaget.") % {"date": meeting.date.isoformat()}
-        )
-        return redirect(reverse("dashboard:meetings"))
+        meeting = _meeting(request, pk)
+        try:
+            services.meeting_delete(actor=request.user, meeting=meeting)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Mötet %(date)s är borttaget.") % {"date": meeting.date.isoformat()}
+            )
+        return redirect(_back(meeting.body))

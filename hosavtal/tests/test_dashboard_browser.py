@@ -7,7 +7,7 @@ import re
 from django.utils import timezone
 
 from agreements.models import Party
-from hosavtal.models import SteeringMeeting
+from bodies.tests.factories import SteeringMeeting
 from implementation import services as implementation_services
 from implementation.models import Level, Responsibility, Status, Unit
 

@@ -13,6 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from agreements.models import Agreement, Decision, Party
+from bodies.tests.factories import SteeringMeeting
 from conferences.models import Registration
 from conferences.tests.factories import ConferenceFactory, RegistrationFactory
 from escalation import services as escalation_services
@@ -20,7 +21,6 @@ from escalation.models import Case
 from hosavtal.dashboard import figures, readiness
 from hosavtal.dashboard.readiness import GROUP_BY_FEDERATION
 from hosavtal.dashboard.selectors import dashboard
-from hosavtal.models import SteeringMeeting
 from implementation import selectors as implementation_selectors
 from implementation import services as implementation_services
 from implementation.models import Level, Phase, Responsibility, Status, Unit

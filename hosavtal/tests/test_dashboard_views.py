@@ -13,11 +13,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from agreements.models import Agreement, Decision, Party
+from bodies.tests.factories import SteeringMeeting
 from conferences.models import Registration
 from conferences.tests.factories import ConferenceFactory, RegistrationFactory
 from escalation import services as escalation_services
 from escalation.models import Case
-from hosavtal.models import SteeringMeeting
 from implementation import services as implementation_services
 from implementation.models import Level, Responsibility, Status, Unit
 
@@ -240,7 +240,7 @@ def test_duplicate_or_missing_date_is_refused_and_keeps_the_input(client_as, for
     response = client.post("/styrgrupp/moten/nytt/", {"date": "2026-12-03", "title": "Dubbel"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Det finns redan ett styrgruppsmöte det datumet." in html
+    assert "Styrgruppen har redan ett möte det datumet." in html
     assert 'value="Dubbel"' in html
     assert SteeringMeeting.objects.count() == 1
     response = client.post("/styrgrupp/moten/nytt/", {"date": "", "title": "Utan datum"})
@@ -248,16 +248,20 @@ def test_duplicate_or_missing_date_is_refused_and_keeps_the_input(client_as, for
     assert SteeringMeeting.objects.count() == 1
 
 
-def test_styrgrupp_sees_meetings_but_may_not_change_them(client_as, styrgrupp_user, lead):
+def test_styrgrupp_keeps_its_own_meeting_dates_but_a_lead_may_not(
+    client_as, styrgrupp_user, lead, reference_data
+):
+    # Issue #19 point 5: a steering-group member adds and edits the group's meeting dates.
     meeting = SteeringMeeting.objects.create(date=dt.date(2026, 11, 5))
     client = client_as(styrgrupp_user)
     page = client.get("/styrgrupp/moten/").content.decode()
-    assert "2026-11-05" in page and "Lägg till möte" not in page
-    assert client.get("/styrgrupp/moten/nytt/").status_code == 403
-    assert client.post("/styrgrupp/moten/nytt/", {"date": "2026-12-01"}).status_code == 403
-    assert client.post(f"/styrgrupp/moten/{meeting.pk}/ta-bort/").status_code == 403
+    assert "2026-11-05" in page and "Lägg till möte" in page
+    assert client.get("/styrgrupp/moten/nytt/").status_code == 200
+    assert client.post("/styrgrupp/moten/nytt/", {"date": "2026-12-01"}).status_code == 302
+    assert SteeringMeeting.objects.count() == 2
     assert client_as(lead).post(f"/styrgrupp/moten/{meeting.pk}/andra/").status_code == 403
-    assert SteeringMeeting.objects.get().date == dt.date(2026, 11, 5)
+    assert client_as(lead).post(f"/styrgrupp/moten/{meeting.pk}/ta-bort/").status_code == 403
+    assert SteeringMeeting.objects.filter(date=dt.date(2026, 11, 5)).exists()
 
 
 # --- a constant number of queries ------------------------------------------------------------------

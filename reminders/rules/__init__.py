@@ -73,4 +73,4 @@ def all_rules() -> list[Rule]:
 
 def _load() -> None:
     # Imported lazily: rule modules import other apps' models, which need the app registry.
-    from reminders.rules import adoption, checklist, conferences, escalation  # noqa: F401
+    from reminders.rules import adoption, bodies, checklist, conferences, escalation  # noqa: F401

@@ -66,7 +66,7 @@ from security.tests.rules import (  # noqa: E402  (the table's vocabulary)
 POLITIKER_READS = {"politiker": ("200", "405")}  # issue #21: a politiker reads the dashboard
 
 ACCESS: dict[str, Rule] = {
-    "home": Rule("L R R 200 R 200", READ_POST),
+    "home": Rule("L R R 200 R 200", READ_POST, extra={"politiker": ("200", "405")}),
     # accounts: Django's own views; the public ones are the login and password-reset pages.
     "accounts:login": Rule("200 R R R R R", NOT_POSTED),
     "accounts:logout": Rule(READ_POST, NOT_POSTED),
@@ -183,6 +183,7 @@ ACCESS: dict[str, Rule] = {
         "L 200 200 403 403 200",
         "L ok ok 403 403 ok",
         {"kind": "avvikelse", "title": TEXT, "description": TEXT},
+        extra={"politiker": ("403", "403")},  # no party: opens no case (issue #21)
     ),
     "escalation:detail": Rule("L 200 404 200 200 200", READ_POST),
     "escalation:comment": Rule(CASE_ACTION_GET, ESK_WORK, {"text": TEXT}),

@@ -36,7 +36,8 @@ def build(text: str = "") -> World:
     from django.contrib.contenttypes.models import ContentType
 
     from accounts.tests.factories import UserFactory
-    from agreements.models import Agreement, AgreementDocument, Decision, Party
+    from agreements.models import Agreement, AgreementDocument, Decision, JointBody, Party
+    from bodies.models import Meeting as BodyMeeting
     from conferences.models import (
         ChecklistLink,
         ConferenceDocument,
@@ -50,7 +51,6 @@ def build(text: str = "") -> World:
     from escalation import services as esc_services
     from escalation.models import Case, HandlerRule, LadderStep
     from escalation.models import Category as EscCategory
-    from hosavtal.models import SteeringMeeting
     from implementation.models import (
         DevelopmentNeed,
         Evidence,
@@ -313,8 +313,11 @@ def build(text: str = "") -> World:
     )
 
     # --- dashboard: a steering meeting.
-    o.meeting = SteeringMeeting.objects.create(
-        date=dt.date(2026, 12, 10), title="Styrgruppsmöte" + t, note="Not" + t
+    o.meeting = BodyMeeting.objects.create(
+        body=JointBody.objects.get(slug="gemensam-styrgrupp"),
+        date=dt.date(2026, 12, 10),
+        title="Styrgruppsmöte" + t,
+        note="Not" + t,
     )
 
     # --- each app's part of the sweep (security/tests/parts/).
