@@ -6,26 +6,37 @@ Two kinds of user, weighted 3:1 (200 users: 150 leads, 50 registrants):
   opens one of their own unit's checklist items and changes its status through the item form
   (a legal transition, with a comment), or changes a status from Min sida through the htmx
   endpoint, or opens the unit page.
-- ``Registrant``: anonymous. Each round is a new person who opens the public registration page
-  of the load conference and registers with a unique name, e-mail and organisation.
+- ``Registrant``: anonymous. Each round is a new person (no cookies, a client address of their
+  own) who opens the public registration page of the load conference, registers with a unique
+  name, e-mail and organisation and gets the "Titta i din e-post" page (double opt-in, issue
+  #17: nothing is held yet). Four in five then read their e-mail, open its confirmation link
+  and confirm (POST from that page); the rest never do, and must hold no seat. The e-mail is
+  read where the portal wrote it: the outbox row for that address (``Mailbox``).
 
 Every response is checked: any status other than the expected one, a validation error or a
 CSRF refusal is a failure. Each write is journalled (attempt, then ok) so that load.verify can
 compare what the server confirmed with what is in the database.
 
 The server runs with production settings behind a simulated TLS proxy: every request carries
-``X-Forwarded-Proto: https`` (what the proxy adds), a same-origin Referer on POSTs (what a
-browser sends; Django checks it on HTTPS), the client sends the Secure cookies over the
-loopback connection, and it opens one connection per request, as the proxy would. Nothing in the server's settings is weakened.
+``X-Forwarded-Proto: https`` and ``X-Forwarded-For: <the client's address>`` (what the proxy
+adds; the server trusts one proxy), a same-origin Referer on POSTs (what a browser sends;
+Django checks it on HTTPS), the client sends the Secure cookies over the loopback connection,
+and it opens one connection per request, as the proxy would. Nothing in the server's settings
+is weakened: the per-address limits on public POSTs and registrations stay as deployed.
 """
 
+import ipaddress
 import itertools
 import json
 import os
 import random
+import re
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import gevent
+from gevent.lock import Semaphore
 from locust import HttpUser, between, task
 from requests.cookies import RequestsCookieJar
 
@@ -50,6 +61,22 @@ def journal(**entry) -> None:
 
 
 # --- the simulated TLS proxy -----------------------------------------------------------------
+# Client addresses, from the range set aside for benchmarks (RFC 2544, 198.18.0.0/15): the
+# lower half for the municipalities' offices (their leads share one address per municipality,
+# as behind an office's NAT), the upper half one per registering person.
+_OFFICES = ipaddress.ip_address("198.18.0.1")
+_PEOPLE = ipaddress.ip_address("198.19.0.1")
+
+
+def office_address(party: str) -> str:
+    parties = sorted({lead["party"] for lead in PLAN["leads"]})
+    return str(_OFFICES + parties.index(party))
+
+
+def registrant_address(n: int) -> str:
+    return str(_PEOPLE + n % 65000)
+
+
 class ProxiedCookieJar(RequestsCookieJar):
     """Keeps Secure cookies sendable to the loopback server, as the TLS proxy in front of it
     would (the server still marks them Secure; the client stands in for the proxy)."""
@@ -71,6 +98,10 @@ class PortalUser(HttpUser):
         # with its 2 s keep-alive timeout: a request sent just as gunicorn closes the idle
         # connection gets no answer at all (see load/README.md).
         self.client.headers["Connection"] = "close"
+        # What the proxy adds: the address it received the request from (set per user below).
+        # The server trusts exactly one proxy (AXES_PROXY_COUNT=1), so its per-address limits
+        # see these addresses, as in production behind nginx.
+        self.client.headers["X-Forwarded-For"] = registrant_address(0)
 
     def referer(self, path: str) -> dict:
         return {"Referer": f"https://{self.host.split('://', 1)[1].rstrip('/')}{path}"}
@@ -104,6 +135,7 @@ class Lead(PortalUser):
         leads = PLAN["leads"]
         self.account = leads[next(_lead_numbers) % len(leads)]
         self.unit_path = f"/genomforande/part/{self.account['party']}/{self.account['unit']}/"
+        self.client.headers["X-Forwarded-For"] = office_address(self.account["party"])
         self.logged_in = self.login()
         if self.logged_in:
             self.page("/genomforande/min-sida/", "min sida")
@@ -213,14 +245,60 @@ class Lead(PortalUser):
 
 
 # --- people registering for the conference ---------------------------------------------------
+SITE_URL = os.environ.get("LOAD_SITE_URL", "").rstrip("/")
+# The personal link in the confirmation e-mail: SITE_URL + /konferenser/avanmalan/<signed>/.
+CONFIRM_LINK = re.compile(r"https?://\S+?/konferenser/avanmalan/[^/\s]+/")
+# Every fifth person registers but never clicks the link in the e-mail (it expires unconfirmed);
+# the first four always confirm, so that even a short run exercises confirmation.
+NEVER_CONFIRM_EVERY = 5
+_registrant_numbers = itertools.count(1)
+
+
+class Mailbox:
+    """The registrants' mailbox: the outbox row the server wrote for an address.
+
+    The web process only queues e-mail (``core.outbox``; no worker sends in the load run), so
+    the row is the message exactly as it would be sent: its text carries the link. One
+    connection for all simulated people (psycopg cooperates with gevent); a lookup takes well
+    under a millisecond and is not counted as a request to the portal."""
+
+    def __init__(self):
+        self._conn = None
+        self._lock = Semaphore()
+
+    def confirmation_link(self, email: str) -> tuple[str | None, int]:
+        """The confirmation link of the newest mail to ``email`` and how many such mails."""
+        import psycopg
+
+        mail = PLAN["mail"]
+        with self._lock:
+            if self._conn is None:
+                self._conn = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+            rows = self._conn.execute(
+                f'SELECT text FROM "{mail["table"]}" WHERE kind = %s AND "to" @> %s::jsonb '
+                "ORDER BY id DESC",
+                [mail["confirm_kind"], json.dumps([email])],
+            ).fetchall()
+        if not rows:
+            return None, 0
+        found = CONFIRM_LINK.search(rows[0][0])
+        return (found.group(0) if found else None), len(rows)
+
+
+MAILBOX = Mailbox()
+
+
 class Registrant(PortalUser):
     weight = 1
     wait_time = REGISTRANT_WAIT
 
     @task
     def register(self):
-        """A new person (no cookies) registers for the load conference."""
+        """A new person (no cookies, an address of their own) registers, reads the e-mail,
+        opens its link and confirms (most of them: some never do)."""
         self.client.cookies.clear()
+        number = next(_registrant_numbers)
+        self.client.headers["X-Forwarded-For"] = registrant_address(number)
         path = f"/konferenser/anmalan/{PLAN['conference']['slug']}/"
         html = self.page(path, "anmälan: sida")
         form = html and form_with(html, "email")
@@ -241,8 +319,73 @@ class Registrant(PortalUser):
         journal(kind="registration", phase="attempt", email=email)
         with self.post(form.action or path, data, "anmälan: skicka", path) as r:
             location = r.headers.get("Location", "")
-            if r.status_code != 302 or "/konferenser/avanmalan/" not in location:
-                r.failure(f"anmälan sparades inte: {why(r)}")
+            if r.status_code != 302 or not location.endswith(f"{path}kolla-mejlen/"):
+                r.failure(f"anmälan sparades inte: {why(r)} {location}".strip())
                 return
             journal(kind="registration", phase="ok", email=email)
-        self.page(location, "anmälan: bekräftelse")
+        if self.page(location, "anmälan: kolla mejlen") is None:
+            return
+        if number % NEVER_CONFIRM_EVERY == 0:
+            return  # never opens the e-mail: the registration must hold nothing
+        link = self.read_mail(email)
+        if link is None:
+            return
+        gevent.sleep(random.uniform(1, 3))  # opens the mail, clicks the link
+        self.confirm(email, link)
+
+    def read_mail(self, email: str) -> str | None:
+        link, count = MAILBOX.confirmation_link(email)
+        problem = None
+        if count != 1:
+            problem = f"{count} bekräftelsemejl till adressen (väntade exakt ett)"
+        elif link is None:
+            problem = "ingen bekräftelselänk i mejlet"
+        elif not link.startswith(f"{SITE_URL}/"):
+            problem = f"länken i mejlet börjar inte med SITE_URL ({SITE_URL}): {link}"
+        if problem:
+            self.environment.events.request.fire(
+                request_type="E-POST",
+                name="anmälan: mejlet",
+                response_time=0,
+                response_length=0,
+                exception=AssertionError(f"{problem}: {email}"),
+                context={},
+            )
+            return None
+        return urlsplit(link).path
+
+    def confirm(self, email: str, path: str) -> None:
+        """The page the link opens, its confirm button (POST), then the registration's page."""
+        html = self.page(path, "anmälan: personlig sida")
+        form = html and next((f for f in forms_of(html) if f.action.endswith("/bekrafta/")), None)
+        if not form:
+            if html is not None:
+                self._fail("anmälan: personlig sida", f"ingen bekräftaknapp på {path}")
+            return
+        journal(kind="confirmation", phase="attempt", email=email)
+        with self.post(form.action, form.fields, "anmälan: bekräfta", path) as r:
+            location = r.headers.get("Location", "")
+            if r.status_code != 302 or location != path:
+                r.failure(f"bekräftelsen gick inte igenom: {why(r)} {location}".strip())
+                return
+        html = self.page(path, "anmälan: personlig sida")
+        if html is None:
+            return
+        if "Din anmälan är bekräftad" in html:
+            outcome = "plats"
+        elif "Du står på väntelistan" in html:
+            outcome = "vantelista"
+        else:
+            self._fail("anmälan: bekräfta", f"inget besked om plats efter bekräftelsen: {path}")
+            return
+        journal(kind="confirmation", phase="ok", email=email, outcome=outcome)
+
+    def _fail(self, name: str, message: str) -> None:
+        self.environment.events.request.fire(
+            request_type="POST" if "bekräfta" in name else "GET",
+            name=name,
+            response_time=0,
+            response_length=0,
+            exception=AssertionError(message),
+            context={},
+        )

@@ -10,7 +10,9 @@
    SECRET_KEY, collected static files) behind a simulated TLS proxy (see load/locustfile.py),
    Celery's file-system broker (the web process only queues; no worker needed) and e-mail to a
    folder, all under var/load/.
-3. Runs Locust headless, bounded in time (load/locustfile.py: leads and registrants).
+3. Runs Locust headless, bounded in time (load/locustfile.py: leads, and registrants who
+   confirm from the e-mail in the outbox), as the one trusted proxy (AXES_PROXY_COUNT=1,
+   a client address per simulated person in X-Forwarded-For).
 4. Stops gunicorn and checks the database against what the server confirmed (load.verify).
 
 Prints a table per request type and writes load/results/<UTC time>.json and latest.json. Exit
@@ -49,7 +51,9 @@ def database_url(explicit: str | None) -> str:
     else:
         base = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
         parts = urlsplit(base)
-        url = f"{parts.scheme}://{parts.netloc}/{DB_NAME}"
+        # A load database named in DATABASE_URL (hos_load_*) is used as is: one per person.
+        name = parts.path.strip("/")
+        url = f"{parts.scheme}://{parts.netloc}/{name if name.startswith(DB_NAME) else DB_NAME}"
     scheme = urlsplit(url).scheme
     if not scheme.startswith("postgres"):
         raise SystemExit(f"Lasttestet kräver PostgreSQL, inte {scheme}: ange --db-url.")
@@ -91,9 +95,11 @@ def server_env(env: dict, port: int) -> dict:
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "AXES_PROXY_COUNT": "0",  # Locust talks to gunicorn directly (no proxy)
-        # 50 simulated registrants share one loopback address; in production they do not.
-        "PUBLIC_POST_RATE": "100000/m",
+        # Locust stands in for the one TLS proxy in front of gunicorn, and like it sends the
+        # client's address in X-Forwarded-For: each simulated person or office has its own, so
+        # the per-address limits (PUBLIC_POST_RATE, CONFERENCE_REGISTER_BURST_RATE, axes) stay
+        # as deployed instead of being relaxed for many people behind one loopback address.
+        "AXES_PROXY_COUNT": "1",
         "SITE_URL": f"https://127.0.0.1:{port}",
         "STATIC_ROOT": str(static_root()),
     }
@@ -231,7 +237,9 @@ REQUEST_TYPES = [
     ("POST", re.compile(r"^/konto/logga-in/$"), "inloggning: skicka"),
     ("GET", re.compile(r"^/konferenser/anmalan/[^/]+/$"), "anmälan: sida"),
     ("POST", re.compile(r"^/konferenser/anmalan/[^/]+/$"), "anmälan: skicka"),
-    ("GET", re.compile(r"^/konferenser/avanmalan/"), "anmälan: bekräftelse"),
+    ("GET", re.compile(r"^/konferenser/anmalan/[^/]+/kolla-mejlen/$"), "anmälan: kolla mejlen"),
+    ("GET", re.compile(r"^/konferenser/avanmalan/[^/]+/$"), "anmälan: personlig sida"),
+    ("POST", re.compile(r"^/konferenser/avanmalan/[^/]+/bekrafta/$"), "anmälan: bekräfta"),
 ]
 ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(M)s"
 
@@ -382,7 +390,12 @@ def main() -> int:
             f"implementeringsansvariga:anmälande), {args.spawn_rate:g} nya/s, {args.duration} s",
             flush=True,
         )
-        locust_env = {**env, "LOAD_PLAN": str(plan_path), "LOAD_JOURNAL": str(journal_path)}
+        locust_env = {
+            **env,
+            "LOAD_PLAN": str(plan_path),
+            "LOAD_JOURNAL": str(journal_path),
+            "LOAD_SITE_URL": senv["SITE_URL"],
+        }
         locust = subprocess.run(
             [
                 py, "-m", "locust", "-f", str(ROOT / "load" / "locustfile.py"),
@@ -461,8 +474,10 @@ def main() -> int:
     reg, prog = checks["registrations"], checks["progress"]
     print(
         f"\nKonferensen: {reg['seats_taken']} av {reg['capacity']} platser tagna, "
-        f"{reg['waiting_list']} på väntelistan; {reg['succeeded']} lyckade anmälningar, "
-        f"{reg['rows']} i databasen."
+        f"{reg['waiting_list']} på väntelistan, {reg['unconfirmed']} obekräftade utan plats; "
+        f"servern kvitterade {reg['succeeded']} av {reg['submitted']} anmälningar och "
+        f"{reg['confirmed']} av {reg['confirm_attempts']} bekräftelser; {reg['rows']} anmälningar "
+        "i databasen."
     )
     print(
         f"Framsteg: {prog['succeeded']} bekräftade statusändringar, {prog['logged']} i loggen "

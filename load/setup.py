@@ -3,10 +3,11 @@
     python -m load.setup --leads 155 --capacity 40 --plan <path>
 
 Migrates the database and loads reference and demo data once (``seed_demo``, marked by the
-heartbeat ``load-seeded``). Idempotent: creates the load accounts (one implementation lead per unit of their own) when they
-are missing, then resets what a run changes (the load units' progress and its log, the load
-conference's registrations) so that every run starts from the same state. Writes the plan the
-locustfile reads: accounts, units, checklist items, the status workflow and the conference.
+heartbeat ``load-seeded``). Idempotent: creates the load accounts (one implementation lead per
+unit of their own) when they are missing, then resets what a run changes (the load units'
+progress and its log, the load conference's registrations and their e-mails) so that every run
+starts from the same state. Writes the plan the locustfile reads: accounts, units, checklist
+items, the status workflow, the conference and where the registrants' e-mails are (the outbox).
 """
 
 import argparse
@@ -96,13 +97,21 @@ def reset_progress(unit_ids: list[int]) -> int:
 
 def fresh_conference(capacity: int) -> dict:
     """The load conference, open for registration, with no registrations and `capacity` seats."""
+    from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
-    from conferences.models import Conference
+    from conferences.models import Conference, Registration
+    from core.models import OutboxMessage
 
     conference = Conference.objects.filter(slug=CONFERENCE_SLUG).first()
     if conference is not None:
-        conference.registrations.all().delete()
+        # Their e-mails too: the registrants read their confirmation link from the outbox.
+        registrations = conference.registrations.all()
+        OutboxMessage.objects.filter(
+            related_type=ContentType.objects.get_for_model(Registration),
+            related_id__in=list(registrations.values_list("pk", flat=True)),
+        ).delete()
+        registrations.delete()
     else:
         conference = Conference(slug=CONFERENCE_SLUG)
     conference.title = "Lasttest: konferens med begränsat antal platser"
@@ -161,6 +170,18 @@ def build_plan(*, leads: int, capacity: int) -> dict:
         "transitions": {status: sorted(allowed) for status, allowed in TRANSITIONS.items()},
         "comment_required": sorted(COMMENT_REQUIRED),
         "conference": fresh_conference(capacity),
+        "mail": mailbox(),
+    }
+
+
+def mailbox() -> dict:
+    """Where the registrants find their confirmation e-mail: the outbox table and the kind."""
+    from conferences.models import Registration
+    from core.models import OutboxMessage
+
+    return {
+        "table": OutboxMessage._meta.db_table,
+        "confirm_kind": f"konferensanmalan-{Registration.Status.OBEKRAFTAD.value}",
     }
 
 
