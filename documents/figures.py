@@ -94,10 +94,14 @@ def _latest_finals() -> list[DocumentVersion]:
     )
 
 
-def backing_figures() -> list[BackingFigure]:
-    versions = _latest_finals()
+def _required_parties() -> set[int]:
+    return set(Party.objects.agreement_parties().values_list("pk", flat=True))
+
+
+def backing_figures(versions=None, required=None) -> list[BackingFigure]:
+    versions = _latest_finals() if versions is None else versions
     counts = backing_counts([v.pk for v in versions])
-    total = Party.objects.agreement_parties().count()
+    total = len(_required_parties() if required is None else required)
     return [
         BackingFigure(v.pk, v.document.title, v.number, counts.get(v.pk, 0), total)
         for v in versions
@@ -117,7 +121,7 @@ def unconfirmed_dispatches() -> list[DispatchFigure]:
     return [DispatchFigure(d.pk, d.subject, d.confirmed, d.n) for d in rows]
 
 
-def since(day: dt.date, *, today: dt.date | None = None) -> Since:
+def since(day: dt.date, *, today: dt.date | None = None, versions=None, required=None) -> Since:
     """What changed from ``day`` (inclusive) on."""
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     result = Since(day)
@@ -126,8 +130,8 @@ def since(day: dt.date, *, today: dt.date | None = None) -> Since:
     result.dispatches = Dispatch.objects.filter(sent_at__gte=start).count()
     # A version came to apply since ``day`` if it applies now and the last backing decision
     # that completed it was recorded since then.
-    versions = _latest_finals()
-    required = {p.pk for p in Party.objects.agreement_parties().only("pk")}
+    versions = _latest_finals() if versions is None else versions
+    required = _required_parties() if required is None else required
     latest = latest_backings([v.pk for v in versions])
     for version in versions:
         rows = [latest.get((version.pk, pk)) for pk in required]
@@ -141,9 +145,10 @@ def since(day: dt.date, *, today: dt.date | None = None) -> Since:
 
 def document_figures(*, today: dt.date | None = None, since_day: dt.date | None = None):
     today = today or timezone.localdate()
+    versions, required = _latest_finals(), _required_parties()
     return DocumentFigures(
         rounds=open_rounds(today),
-        backing=backing_figures(),
+        backing=backing_figures(versions, required),
         unconfirmed=unconfirmed_dispatches(),
-        since=since(since_day) if since_day else None,
+        since=since(since_day, versions=versions, required=required) if since_day else None,
     )

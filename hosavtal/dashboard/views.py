@@ -16,6 +16,7 @@ from core import fragments
 from core.exports import xlsx_response
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, has_role
+from documents.figures import document_figures
 from hosavtal.dashboard import exports, figures, permissions, present, readiness, services, tables
 from hosavtal.dashboard.forms import DashboardForm, MeetingForm
 from hosavtal.dashboard.selectors import dashboard
@@ -83,6 +84,9 @@ class DashboardView(DashboardAccessMixin, TemplateView):
         return {
             "form": form,
             "d": data,
+            # Joint documents: open remiss rounds, backing, dispatches without receipts and
+            # what happened since the chosen meeting (documents owns the figures).
+            "documents_figures": document_figures(today=data.headline.today, since_day=since.since),
             "since_rows": {
                 "decisions": tables.decision_rows(decision_lines),
                 "completed_by_party": tables.completed_party_rows(since.completed_by_party),
