@@ -16,9 +16,12 @@ def home(request):
     if "start" not in request.GET:
         if has_role(request.user, Role.IMPLEMENTERINGSANSVARIG):
             return redirect("implementation:my_page")
-        # The joint steering group comes to follow the work: its home is the dashboard.
-        if has_role(request.user, Role.STYRGRUPP):
+        # The joint steering group and the elected members come to follow the work: their
+        # home is the dashboard; a coordinator's is their organisation.
+        if has_role(request.user, Role.STYRGRUPP, Role.POLITIKER):
             return redirect("dashboard:index")
+        if has_role(request.user, Role.SAMORDNARE):
+            return redirect("onboarding:index")
     today = timezone.localdate()
     in_force = dt.date.fromisoformat(settings.AGREEMENT_IN_FORCE_DATE)
     upcoming = Milestone.objects.filter(date__gte=today).order_by("date")[:5]

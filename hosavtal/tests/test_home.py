@@ -27,3 +27,20 @@ def test_signing_in_as_the_steering_group_ends_on_the_dashboard(client, styrgrup
     )
     assert response.redirect_chain[-1][0] == reverse("dashboard:index")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "home"), [("politiker", "dashboard:index"), ("samordnare", "onboarding:index")]
+)
+def test_politicians_land_on_the_dashboard_and_coordinators_on_their_organisation(
+    client, make_user, reference_data, role, home
+):
+    from agreements.models import Party
+
+    user = make_user(role=role, party=Party.objects.get(slug="boras"))
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse(home)
+    assert client.get(response["Location"]).status_code == 200

@@ -66,7 +66,11 @@ from security.tests.rules import (  # noqa: E402  (the table's vocabulary)
 POLITIKER_READS = {"politiker": ("200", "405")}  # issue #21: a politiker reads the dashboard
 
 ACCESS: dict[str, Rule] = {
-    "home": Rule("L R R 200 R 200", READ_POST, extra={"politiker": ("200", "405")}),
+    "home": Rule(
+        "L R R 200 R 200",
+        READ_POST,
+        extra={"politiker": ("R", "405"), "samordnare_boras": ("R", "405")},
+    ),
     # accounts: Django's own views; the public ones are the login and password-reset pages.
     "accounts:login": Rule("200 R R R R R", NOT_POSTED),
     "accounts:logout": Rule(READ_POST, NOT_POSTED),
