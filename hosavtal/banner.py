@@ -6,6 +6,22 @@ import sys
 import django
 
 
+def demo_sign_ins(listed) -> list[tuple[str, str, str]]:
+    """Every demo account one can sign in with (the listed ones first, then those other apps'
+    demo data adds: coordinators, the bodies' secretary, a politician); the thousands of
+    generated leads have no password and are left out."""
+    from accounts.models import User
+
+    order = {row[0]: i for i, row in enumerate(listed)}
+    users = [
+        u
+        for u in User.objects.filter(is_demo=True, is_active=True).select_related("party")
+        if u.has_usable_password()
+    ]
+    users.sort(key=lambda u: (order.get(u.username, len(order)), u.username))
+    return [(u.username, u.get_role_display(), u.party.slug if u.party else "–") for u in users]
+
+
 def main(port: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hosavtal.settings")
     django.setup()
@@ -18,9 +34,11 @@ def main(port: str) -> None:
     print(f"  HoS-portalen körs på http://127.0.0.1:{port}/")
     print(f"  Länkar i e-post och kalenderfiler: {settings.SITE_URL}/")
     print(f"  Demokonton (lösenord: {DEFAULT_PASSWORD}):")
-    for username, _first, _last, role, party, _title, _su in DEMO_ACCOUNTS:
-        print(f"    {username:<16} {role.label:<24} {party}")
-    print("  Utgående e-post sparas som .eml-filer i var/mail/")
+    for username, role, party in demo_sign_ins(DEMO_ACCOUNTS):
+        print(f"    {username:<24} {role:<24} {party}")
+    mail_dir = getattr(settings, "EMAIL_FILE_PATH", "")
+    if mail_dir:
+        print(f"  Utgående e-post sparas som .eml-filer i {mail_dir}/")
     print("  Avsluta med Ctrl-C (stoppar webbserver, worker och beat).")
     print("=" * 72 + "\n", flush=True)
 
