@@ -44,3 +44,17 @@ def test_politicians_land_on_the_dashboard_and_coordinators_on_their_organisatio
     assert response.status_code == 302
     assert response["Location"] == reverse(home)
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_banner_lists_the_demo_accounts_one_can_sign_in_with(make_user):
+    from hosavtal.banner import demo_sign_ins
+
+    make_user(username="politiker", role="politiker", is_demo=True, party=None)
+    make_user(username="styrgrupp", role="styrgrupp", is_demo=True, party=None)
+    generated = make_user(username="demo-ia-ale-1", is_demo=True, party=None)
+    generated.set_unusable_password()
+    generated.save()
+    make_user(username="riktig-person", party=None)  # not demo data
+    listed = (("styrgrupp",),)
+    assert [u for u, _role, _party in demo_sign_ins(listed)] == ["styrgrupp", "politiker"]
