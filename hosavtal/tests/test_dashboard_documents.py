@@ -14,7 +14,10 @@ from documents.tests.conftest import final_version, guideline  # noqa: F401  (fi
 
 @pytest.mark.django_db
 def test_backing_of_a_joint_document_is_on_the_dashboard(
-    client, styrgrupp_user, registrator, final_version  # noqa: F811
+    client,
+    styrgrupp_user,
+    registrator,
+    final_version,  # noqa: F811
 ):
     from documents import services
 

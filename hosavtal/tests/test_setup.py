@@ -120,3 +120,15 @@ def test_translations_are_compiled_and_current():
     from core.i18n_compile import stale_catalogues
 
     assert stale_catalogues() == []
+
+
+def test_every_package_with_tests_is_in_the_suite():
+    """`make test` runs pytest's testpaths: a new app's tests must not be left out of it."""
+    import configparser
+
+    root = Path(__file__).resolve().parents[2]
+    config = configparser.ConfigParser()
+    config.read(root / "pytest.ini")
+    listed = set(config["pytest"]["testpaths"].split())
+    with_tests = {path.parent.parent.name for path in root.glob("*/tests/__init__.py")}
+    assert with_tests - listed == set()
