@@ -73,7 +73,7 @@ def timed(func, *, objects: int, receipts: Callable[[str], bool] | None = None) 
 # on SQLite (42× a 1.7 ms trivial view) and 83 ms on PostgreSQL (35×); the budget guards
 # against regressions, the served page is held to the common budget above.
 UNCACHED_DASHBOARD_RATIO = 60
-UNCACHED_DASHBOARD_QUERIES = 33  # 32 since the joint documents' section (#22)
+UNCACHED_DASHBOARD_QUERIES = 36  # 35 on the bench data since the joint documents (#22)
 
 PAGES: list[Page] = [
     Page("inloggningssidan", lambda: (None, "/konto/logga-in/")),

@@ -296,10 +296,10 @@ class RegistrationForm(_Crispy, forms.Form):
         if units_url and "party" in self.fields:
             self.fields["party"].widget.attrs.update(
                 {
-                    "hx-get": units_url,
-                    "hx-target": "#div_id_unit",
-                    "hx-swap": "outerHTML",
-                    "hx-trigger": "change",
+                    "data-hx-get": units_url,
+                    "data-hx-target": "#div_id_unit",
+                    "data-hx-swap": "outerHTML",
+                    "data-hx-trigger": "change",
                 }
             )
         self.units = {u.pk: u for u in units}

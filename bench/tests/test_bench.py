@@ -89,7 +89,7 @@ def test_a_cached_page_is_also_measured_from_scratch_against_its_own_budgets(dem
         (15, 20),
     ]
     page = cached[0]
-    assert (page.uncached_ratio_budget, page.uncached_query_budget) == (60, 25)
+    assert (page.uncached_ratio_budget, page.uncached_query_budget) == (60, 36)
     user, url = page.resolve()
     client = Client()
     client.force_login(user)

@@ -269,7 +269,7 @@ def test_backup_and_restore_into_an_empty_database_keeps_everything(tmp_path, se
 
     # A file whose last rows point at a user that does not exist: everything is rolled back.
     env = sqlite_env(tmp_path, "target")
-    last = manifest["models"]["hosavtal.steeringmeeting"]["entry"]
+    last = manifest["models"]["bodies.meeting"]["entry"]
 
     def dangling(name, data):
         if name != last:

@@ -50,6 +50,7 @@ def _ok(response, what):
 
 def write_payloads(world, clients):
     from agreements.models import Party
+    from core.models import OutboxMessage
     from escalation.models import Category
     from implementation.models import Level, Responsibility
 
@@ -65,6 +66,14 @@ def write_payloads(world, clients):
             "title": payload(i, "Titel"),
         }
         _ok(submit(clients["anon"], url, overrides), "anmälan")
+        # Double opt-in (#17): the registration counts once the address is confirmed from
+        # the link in the mail.
+        mail = next(
+            m for m in OutboxMessage.objects.order_by("-pk") if f"formel{i}@kommun.test" in m.to
+        )
+        link = re.search(r"https?://[^/\s]+(/konferenser/avanmalan/[^/\s]+/)", mail.text)
+        assert link, mail.text
+        assert clients["anon"].post(link.group(1) + "bekrafta/").status_code == 302
     items = Responsibility.objects.filter(level=Level.VERKSAMHET, is_active=True)
     for i, item in enumerate(items.order_by("code")[: len(FORMULAS)]):  # a lead's next step
         url = reverse(
