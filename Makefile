@@ -51,8 +51,9 @@ run: site-url setup
 # The suite runs in parallel; the tests that start real Celery workers need the broker's queue
 # to themselves, so they run afterwards in one process of their own, whenever PostgreSQL and
 # Redis are configured (DATABASE_URL and CELERY_BROKER_URL).
+TEST_MARKS ?= not services
 test: venv assets
-	$(PY) -m pytest $(PYTEST_ARGS) -m "not services"
+	$(PY) -m pytest $(PYTEST_ARGS) -m "$(TEST_MARKS)"
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$CELERY_BROKER_URL" ]; then \
 	  echo "Tester med riktig broker och worker:"; \
 	  $(PY) -m pytest -p no:cacheprovider --create-db -m services; \
