@@ -26,12 +26,13 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-def _helper(label, *, form_id: str = "") -> FormHelper:
+def _helper(label, *, form_id: str = "", button_id: str = "") -> FormHelper:
     helper = FormHelper()
     helper.form_method = "post"
     if form_id:
         helper.form_id = form_id
-    helper.add_input(Submit("submit", label, css_id=f"knapp-{form_id or 'spara'}"))
+    button = button_id or f"knapp-{form_id or 'spara'}"
+    helper.add_input(Submit("submit", label, css_id=button))
     return helper
 
 
@@ -211,7 +212,8 @@ class PerCapsulamForm(forms.Form):
         self.fields["agreed"].label_from_instance = lambda m: (
             f"{m.name} ({m.get_mandate_display()})"
         )
-        self.helper = _helper(_("Registrera beslutet per capsulam"), form_id="per-capsulam")
+        # No form id: crispy gives it to the checkbox group too (a duplicate id, vnu).
+        self.helper = _helper(_("Registrera beslutet per capsulam"), button_id="knapp-per-capsulam")
 
     def clean_decided_on(self):
         value = self.cleaned_data["decided_on"]
