@@ -413,20 +413,28 @@ class RoundSendView(View):
         return redirect("documents:round", pk=pk)
 
 
+def _remind(request, send, *, sent: str, none: str) -> None:
+    """Send a reminder round (``send()`` returns how many) and say what happened."""
+    try:
+        count = send()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return
+    if count:
+        messages.success(request, sent % {"n": count})
+    else:
+        messages.info(request, none)
+
+
 class RoundRemindView(ManagerOnly, View):
     def post(self, request, pk):
         remiss = selectors.round_detail(pk)
-        try:
-            sent = services.round_remind(actor=request.user, remiss=remiss)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            if sent:
-                messages.success(request, _("Påminnelse skickas till %(n)s.") % {"n": sent})
-            else:
-                messages.info(
-                    request, _("Ingen ny påminnelse: alla har svarat eller är påminda i dag.")
-                )
+        _remind(
+            request,
+            lambda: services.round_remind(actor=request.user, remiss=remiss),
+            sent=_("Påminnelse skickas till %(n)s."),
+            none=_("Ingen ny påminnelse: alla har svarat eller är påminda i dag."),
+        )
         return redirect("documents:round", pk=pk)
 
 
@@ -715,18 +723,12 @@ class DispatchSendView(View):
 class DispatchRemindView(ManagerOnly, View):
     def post(self, request, pk):
         dispatch = selectors.dispatch_detail(pk)
-        try:
-            sent = services.dispatch_remind(actor=request.user, dispatch=dispatch)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            if sent:
-                messages.success(request, _("Påminnelse skickas till %(n)s förbund.") % {"n": sent})
-            else:
-                messages.info(
-                    request,
-                    _("Ingen ny påminnelse: alla förbund har bekräftat eller är påminda i dag."),
-                )
+        _remind(
+            request,
+            lambda: services.dispatch_remind(actor=request.user, dispatch=dispatch),
+            sent=_("Påminnelse skickas till %(n)s förbund."),
+            none=_("Ingen ny påminnelse: alla förbund har bekräftat eller är påminda i dag."),
+        )
         return redirect("documents:dispatch", pk=pk)
 
 
