@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
         from core.models import AccessibilityReport
 
         auditlog.register(AccessibilityReport)
+
+        from auditlog.models import LogEntry
+        from django.db.models.signals import post_save
+
+        from core.audit import bump_on_log_entry
+
+        post_save.connect(bump_on_log_entry, sender=LogEntry, dispatch_uid="core-data-version")

@@ -1,8 +1,9 @@
-"""Rendered page fragments (and the data behind them) cached against the audit trail.
+"""Rendered page fragments (and the data behind them) cached against the data version.
 
-Every change of domain data writes an audit entry (``core.audit``): that is a bar the whole
-portal holds, and tested per app. So the newest audit entry's id is a version of all domain
-data, read with one index lookup. A fragment cached under that version is exactly as fresh as
+Every change of domain data records an audit event (``core.audit.record`` / ``record_many``,
+bulk paths included) or a row diff, and each of them bumps ``core.models.DataVersion`` in the
+same transaction. So that counter is a version of all domain data, read with one primary-key
+lookup. A fragment cached under that version is exactly as fresh as
 a fresh render: the first write after it moves the version on and the next request renders
 anew. A time limit (``FRAGMENT_CACHE_SECONDS``) bounds what the version cannot see — the clock
 (a fragment's key should carry the date where the content depends on it) and a write that
@@ -12,17 +13,12 @@ bypasses the model layer, such as a data import run from the shell.
 import hashlib
 from collections.abc import Callable, Iterable
 
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-
-def data_version() -> int:
-    """The id of the newest audit entry (0 before the first): one index lookup."""
-    return LogEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
+from core.audit import data_version
 
 
 def query_key(query_dict) -> tuple:

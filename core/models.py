@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -87,3 +88,53 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
+
+
+class AuditEvent(models.Model):
+    """One thing that happened to the domain data, said in the app's own words.
+
+    Written only by ``core.audit.record`` / ``record_many``, inside the service's transaction
+    (bulk paths included: a queryset ``update()`` or ``bulk_create`` records one event per
+    object in one INSERT). django-auditlog's row diffs stay beside it for ``save()``.
+    """
+
+    at = models.DateTimeField(_("när"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vem"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("händelse"), max_length=100)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_pk = models.CharField(max_length=64)
+    object_repr = models.CharField(_("objekt"), max_length=200)
+    data = models.JSONField(_("uppgifter"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("händelse i ändringshistoriken")
+        verbose_name_plural = _("händelser i ändringshistoriken")
+        indexes = [
+            models.Index(fields=["content_type", "object_pk", "-at"], name="core_audit_object"),
+            models.Index(fields=["action", "-at"], name="core_audit_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class DataVersion(models.Model):
+    """A counter of changes to domain data: bumped in the same transaction as every audit
+    event, read with one primary-key lookup. The fragment cache (``core.fragments``) is keyed
+    on it, so a cached page part is exactly as fresh as a new render."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataversion")
+        verbose_name_plural = _("dataversion")
+
+    def __str__(self) -> str:
+        return str(self.value)

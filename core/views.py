@@ -96,3 +96,20 @@ class HealthView(View):
             },
             status=200 if healthy else 503,
         )
+
+
+def crumbs(*trail) -> list[tuple[str, str]]:
+    """The breadcrumb trail above the current page for ``partials/breadcrumbs.html``: pairs of
+    (URL name or URL, label); a URL name may carry its arguments as ``("app:view", args)``."""
+    from django.urls import reverse
+
+    out = []
+    for target, label in trail:
+        if isinstance(target, tuple):
+            name, args = target
+            out.append((reverse(name, args=args), label))
+        elif target.startswith("/"):
+            out.append((target, label))
+        else:
+            out.append((reverse(target), label))
+    return out

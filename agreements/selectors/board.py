@@ -23,6 +23,8 @@ from agreements.selectors.adoption import (
     summarise,
 )
 from agreements.selectors.agreements import new_agreements
+from core.audit import HistoryRow, merge_history
+from core.models import AuditEvent
 
 
 # --- the board ------------------------------------------------------------------------------
@@ -101,7 +103,7 @@ class PartyOverview:
     party: Party
     statuses: list[Status]
     decisions: list[Decision]
-    history: list[LogEntry]
+    history: list[HistoryRow]
 
 
 def party_overview(party: Party, *, today: dt.date) -> PartyOverview:
@@ -117,13 +119,15 @@ def party_overview(party: Party, *, today: dt.date) -> PartyOverview:
     for decision in decisions:  # newest first: the first one seen is the latest
         latest.setdefault(decision.agreement_id, decision)
     statuses = [status_for(latest.get(a.pk), agreement=a, today=today) for a in agreements]
-    history = list(
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Decision),
-            additional_data__party_id=party.pk,
-        )
+    decision_type = ContentType.objects.get_for_model(Decision)
+    history = merge_history(
+        AuditEvent.objects.filter(content_type=decision_type, data__party_id=party.pk)
         .select_related("actor")
-        .order_by("-timestamp")[:200]
+        .order_by("-at")[:200],
+        LogEntry.objects.filter(content_type=decision_type, additional_data__party_id=party.pk)
+        .select_related("actor")
+        .order_by("-timestamp")[:200],
+        200,
     )
     return PartyOverview(party, statuses, decisions, history)
 
