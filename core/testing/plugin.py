@@ -191,10 +191,33 @@ def _server(django_db_setup, live_server):
     return live_server
 
 
+def _settled(read):
+    """A Page reader that first lets the current document finish loading: after a click that
+    submits a form, the new page has committed but may still be arriving, and reading it at
+    once saw half a page (a CI failure). Waiting for "load" costs nothing on a loaded page."""
+
+    def reader(self, *args, **kwargs):
+        self.wait_for_load_state("load")
+        return read(self, *args, **kwargs)
+
+    reader.__wrapped__ = read
+    return reader
+
+
+def _settle_page_readers() -> None:
+    from playwright.sync_api import Page
+
+    for name in ("content", "locator", "get_by_text", "get_by_role", "get_by_label", "title"):
+        method = getattr(Page, name)
+        if not hasattr(method, "__wrapped__"):
+            setattr(Page, name, _settled(method))
+
+
 @pytest.fixture
 def browser_page(_playwright_browser, _server, settings):
     """A fresh Chromium tab (Swedish, 1280×900). Fails the test on JS errors or CSP blocks."""
     live_server = _server
+    _settle_page_readers()
     settings.SITE_URL = live_server.url
     context = _playwright_browser.new_context(
         locale="sv-SE", viewport={"width": 1280, "height": 900}, accept_downloads=True

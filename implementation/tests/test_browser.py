@@ -77,7 +77,8 @@ def test_progress_form_and_bulk_pages_are_accessible(
     )
     page.locator("#id_status").select_option(label="Hinder")
     page.get_by_role("button", name="Spara").click()
-    assert "Skriv en kommentar" in page.content()
+    # Wait for the answer to the POST (reading the page at once may catch it half-loaded).
+    expect(page.get_by_text("Skriv en kommentar").first).to_be_visible()
     axe_check(page, context="rapportformulär med fel")
     page.get_by_label("Kommentar till loggen").fill("Väntar på nämndbeslut.")
     page.get_by_role("button", name="Spara").click()
