@@ -209,7 +209,8 @@ def test_the_window_between_acceptance_and_receipt_is_measured(real_services, si
     random moment lands in it with probability window / time per message."""
     import time
 
-    from core import outbox as outbox_module
+    from core.outbox import sending as outbox_module
+    from core.outbox import writing as outbox_writing
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", SMTP_PORT
@@ -218,7 +219,7 @@ def test_the_window_between_acceptance_and_receipt_is_measured(real_services, si
     sink.delay = 0.05
     addresses = [f"fonster{i:03d}@kommun.test" for i in range(100)]
     invitation = make_invitation(addresses)
-    with mock.patch.object(outbox_module, "_kick_sender"):  # written, not yet sent
+    with mock.patch.object(outbox_writing, "_kick_sender"):  # written, not yet sent
         tasks.invitation_dispatch.run(invitation.pk)
     windows, per_message, accepted_at = [], [], {}
     send_one, record = outbox_module._send_one, outbox_module._Claim._record
