@@ -5,7 +5,6 @@ calendar feed and the detail page all start from it.
 """
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -109,11 +108,7 @@ def case_detail(*, user, pk: int) -> Case | None:
     periods = CaseStepPeriod.objects.order_by("started_at", "pk").prefetch_related(
         Prefetch("handlers", queryset=_user_queryset())
     )
-    events = (
-        CaseEvent.objects.select_related("actor")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .order_by("created_at", "pk")
-    )
+    events = CaseEvent.objects.select_related("actor").order_by("created_at", "pk")
     proposals = ResolutionProposal.objects.select_related(
         "proposed_by", "proposing_party", "answered_by", "answering_party"
     ).order_by("proposed_at", "pk")
@@ -138,12 +133,12 @@ def case_detail(*, user, pk: int) -> Case | None:
             Prefetch("events", queryset=events),
             Prefetch("proposals", queryset=proposals),
             Prefetch("pauses", queryset=pauses),
+            # Every attachment of the case in one query, shared out below: the case's own
+            # and each event's (two prefetches cost a query more on every page view).
             Prefetch(
                 "attachments",
-                queryset=Attachment.objects.filter(event__isnull=True)
-                .select_related("uploaded_by")
-                .order_by("pk"),
-                to_attr="case_attachments",
+                queryset=Attachment.objects.select_related("uploaded_by").order_by("pk"),
+                to_attr="all_attachments",
             ),
         )
         .filter(pk=pk)
@@ -151,6 +146,12 @@ def case_detail(*, user, pk: int) -> Case | None:
     )
     if case is None:
         return None
+    by_event: dict[int | None, list[Attachment]] = {}
+    for attachment in case.all_attachments:
+        by_event.setdefault(attachment.event_id, []).append(attachment)
+    case.case_attachments = by_event.get(None, [])
+    for event in case.events.all():
+        event.event_attachments = by_event.get(event.pk, [])
     # Whether ``user`` may see it: the rule table itself (escalation.permissions), on the facts
     # the page needs anyway (kept on the case for the view).
     case.facts = case_facts(case)
@@ -165,22 +166,6 @@ def attachment_for(*, user, case_pk: int, pk: int) -> Attachment | None:
         Attachment.objects.filter(case__in=cases_visible_to(user), case_id=case_pk, pk=pk)
         .select_related("case")
         .first()
-    )
-
-
-def cases_per_category(*, cases: QuerySet[Case] | None = None) -> list[dict]:
-    """Cases per part of the agreement's division of responsibility (the dashboard's and the
-    annual follow-up's question: which part causes disputes). Cases without one count under
-    ``category__name`` None."""
-    return list(
-        _all_cases(cases)
-        .values("category_id", "category__name", "category__order")
-        .annotate(
-            total=Count("pk"),
-            active=Count("pk", filter=Q(status__in=Case.ONGOING)),
-            systemic=Count("pk", filter=Q(is_systemic=True)),
-        )
-        .order_by("category__order", "category__name")
     )
 
 
@@ -463,95 +448,7 @@ def calendar_cases_for(user) -> QuerySet[Case]:
     )
 
 
-# --- figures for the dashboard ------------------------------------------------------------
-def _all_cases(cases: QuerySet[Case] | None) -> QuerySet[Case]:
-    return Case.objects.all() if cases is None else cases
-
-
-def cases_per_step_and_status(*, cases: QuerySet[Case] | None = None) -> dict:
-    """{step order: {status: count}} over the given cases (default: all)."""
-    result: dict[int, dict[str, int]] = {}
-    rows = _all_cases(cases).values("step_order", "status").annotate(n=Count("pk")).order_by()
-    for row in rows:
-        result.setdefault(row["step_order"], {})[row["status"]] = row["n"]
-    return result
-
-
-def median_days_per_step(*, cases: QuerySet[Case] | None = None, now=None) -> dict[int, float]:
-    """Median days a case spends on each step (ongoing periods count up to now)."""
-    now = now or timezone.now()
-    periods = CaseStepPeriod.objects.filter(case__in=_all_cases(cases)).values_list(
-        "step_order", "started_at", "ended_at"
-    )
-    spent: dict[int, list[float]] = {}
-    for order, started, ended in periods:
-        spent.setdefault(order, []).append(((ended or now) - started).total_seconds() / 86400)
-    return {order: round(statistics.median(days), 1) for order, days in sorted(spent.items())}
-
-
-def share_resolved_at_first_step(*, cases: QuerySet[Case] | None = None) -> float | None:
-    """Of the cases resolved (or closed after resolution), the share never escalated."""
-    resolved = _all_cases(cases).filter(
-        Q(status=Case.Status.RESOLVED) | Q(status=Case.Status.CLOSED, outcome__gt="")
-    )
-    numbers = resolved.aggregate(
-        total=Count("pk"), first=Count("pk", filter=Q(step_order=_first_order()))
-    )
-    if not numbers["total"]:
-        return None
-    return numbers["first"] / numbers["total"]
-
-
-def _first_order() -> int:
-    return LadderStep.objects.order_by("order").values_list("order", flat=True).first() or 1
-
-
-def cases_per_agreement(*, cases: QuerySet[Case] | None = None) -> list[dict]:
-    return list(
-        _all_cases(cases)
-        .values("agreement_id", "agreement__short_title")
-        .annotate(
-            total=Count("pk"),
-            active=Count("pk", filter=Q(status__in=Case.ONGOING)),
-            systemic=Count("pk", filter=Q(is_systemic=True)),
-        )
-        .order_by("agreement__short_title")
-    )
-
-
-def cases_per_delregion(*, cases: QuerySet[Case] | None = None) -> list[dict]:
-    return list(
-        _all_cases(cases)
-        .values("delregion_id", "delregion__name")
-        .annotate(
-            total=Count("pk"),
-            active=Count("pk", filter=Q(status__in=Case.ONGOING)),
-            systemic=Count("pk", filter=Q(is_systemic=True)),
-        )
-        .order_by("delregion__name")
-    )
-
-
-def systemic_fault_count(*, cases: QuerySet[Case] | None = None) -> int:
-    return _all_cases(cases).filter(is_systemic=True).count()
-
-
-def activity_since(*, since: dt.datetime, cases: QuerySet[Case] | None = None) -> dict[str, int]:
-    """How many cases were opened, escalated, resolved, reopened and closed since ``since``."""
-    K = CaseEvent.Kind
-    kinds = {
-        "opened": (K.OPENED,),
-        "escalated": (K.ESCALATED,),
-        "resolved": (K.RESOLVED,),  # a confirmed proposal or a body's decision
-        "reopened": (K.REOPENED,),
-        "closed": (K.CLOSED,),
-    }
-    numbers = CaseEvent.objects.filter(case__in=_all_cases(cases), created_at__gte=since).aggregate(
-        **{name: Count("case_id", distinct=True, filter=Q(kind__in=k)) for name, k in kinds.items()}
-    )
-    return {name: numbers[name] or 0 for name in kinds}
-
-
+# --- the dashboard's figures are in escalation.figures ---------------------------------------
 def ladder_with_rules() -> list[LadderStep]:
     return list(
         LadderStep.objects.select_related("body")

@@ -49,9 +49,6 @@ def test_counts_and_exports_leave_out_invisible_cases(
     assert [c.title for c in columns[0].cases] == ["Göteborgs"]
     headers, rows = selectors.case_export_rows(user=gbg_lead)
     assert [row[0] for row in rows] == [mine.reference]
-    assert selectors.cases_per_step_and_status(cases=selectors.cases_visible_to(gbg_lead)) == {
-        1: {"oppen": 1}
-    }
 
 
 def test_overview_marks_overdue_and_near_deadline(open_case, boras_lead):
@@ -184,63 +181,6 @@ def test_overview_list_and_export_queries_are_bounded(
     assert counts == {"overview": 4, "list": 5, "export": 3, "filtered": 8, "mine": 7}, counts
 
 
-def test_dashboard_figures_against_hand_computed_numbers(
-    open_case, boras_lead, parties, forvaltare
-):
-    from agreements.models import Agreement
-
-    other = Agreement.objects.get(slug="ok-lakaransvar-2027")
-    with time_machine.travel(START, tick=False):
-        a = open_case()  # resolved at step 1 after 4 days
-        b = open_case(is_systemic=True)  # escalated after 2 days, resolved at step 2 after 6 more
-        c = open_case(actor=forvaltare, reporting_party=parties["goteborg"], agreement=other)
-        d = open_case(is_systemic=True)  # still open
-    with time_machine.travel(START + dt.timedelta(days=2), tick=False):
-        b = services.case_escalate(case=b, actor=boras_lead, reason="x")
-    with time_machine.travel(START + dt.timedelta(days=4), tick=False):
-        a = services.case_resolve(case=a, actor=forvaltare, outcome="ok")
-    with time_machine.travel(START + dt.timedelta(days=8), tick=False):
-        b = services.case_resolve(case=b, actor=forvaltare, outcome="ok")
-        c = services.case_close(case=c, actor=forvaltare, reason="återtaget")
-    now = START + dt.timedelta(days=10)
-    assert selectors.cases_per_step_and_status() == {
-        1: {"lost": 1, "avslutad": 1, "oppen": 1},
-        2: {"lost": 1},
-    }
-    # Step 1 periods: a 4, b 2, c 8, d 10 (ongoing) → median 6. Step 2: b 6.
-    assert selectors.median_days_per_step(now=now) == {1: 6.0, 2: 6.0}
-    assert selectors.share_resolved_at_first_step() == 0.5  # a of {a, b}
-    assert selectors.systemic_fault_count() == 2
-    per_agreement = {
-        r["agreement__short_title"]: (r["total"], r["active"])
-        for r in selectors.cases_per_agreement()
-    }
-    assert per_agreement[str(other.short_title)] == (1, 0)
-    assert sum(t for t, _a in per_agreement.values()) == 4
-    per_delregion = {r["delregion__name"]: r["total"] for r in selectors.cases_per_delregion()}
-    assert per_delregion == {
-        "Närvårdssamverkan Södra Älvsborg": 3,
-        "Vårdsamverkan i Göteborgsområdet": 1,
-    }
-    since = selectors.activity_since(since=START + dt.timedelta(days=1))
-    assert since == {"opened": 0, "escalated": 1, "resolved": 2, "reopened": 0, "closed": 1}
-    assert d.status == Case.Status.OPEN
-
-
-def test_dashboard_figures_are_bounded(parties, agreement, boras_lead, count_queries):
-    _bulk_cases(50, parties, agreement, boras_lead)
-    calls = [
-        selectors.cases_per_step_and_status,
-        selectors.median_days_per_step,
-        selectors.share_resolved_at_first_step,
-        selectors.cases_per_agreement,
-        selectors.cases_per_delregion,
-        selectors.systemic_fault_count,
-    ]
-    assert [count_queries(f) for f in calls] == [1, 1, 2, 1, 1, 1]
-    assert count_queries(lambda: selectors.activity_since(since=START)) == 1
-
-
 @pytest.mark.parametrize("size", [10, 500])
 def test_ladder_calendar_and_detail_pages_are_bounded(
     size, parties, agreement, boras_lead, count_queries, client, make_user
@@ -258,10 +198,13 @@ def test_ladder_calendar_and_detail_pages_are_bounded(
     }
     # Fixed bounds (session and content-type caches may save one query on a warm run).
     assert counts["ladder"] <= 6, counts
-    assert counts["calendar"] <= 14, counts
+    # The first visit creates the user's calendar address, an audited write (savepoint,
+    # event INSERT, data-version UPDATE, and the content type on a cold cache): 14 → 18.
+    assert counts["calendar"] <= 18, counts
     # The detail page also reads the rule table's facts (handlers, leads, ärendeansvariga),
     # the proposals, pauses and attachments: a fixed number, whatever the number of cases.
-    assert counts["detail"] <= 16, counts
+    # Its history reads the audit events beside the row diffs (core.audit): 16 → 17.
+    assert counts["detail"] <= 17, counts
 
 
 def test_overview_counts_every_case_of_a_column_not_only_those_shown(

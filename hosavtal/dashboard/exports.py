@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from conferences.figures import column_label
 from core.exports import Sheet
-from hosavtal.dashboard.figures import column_label
 from hosavtal.dashboard.selectors import Dashboard
 from implementation.readiness import headline_text
 

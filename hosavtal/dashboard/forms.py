@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hosavtal.dashboard.readiness import GROUP_BY_DELREGION, GROUP_BY_FEDERATION
+from implementation.readiness.heatmap import GROUP_BY_DELREGION, GROUP_BY_FEDERATION
 
 EARLIEST = dt.date(2024, 1, 1)
 

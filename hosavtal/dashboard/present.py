@@ -9,10 +9,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from conferences.figures import column_label
 from hosavtal.dashboard import charts
-from hosavtal.dashboard.readiness import SORT_NAME, HeatGroup, HeatRow
-from implementation.selectors import Stats
-from implementation.selectors import total as impl_total
+from implementation.readiness.counts import total as stats_total
+from implementation.readiness.definition import Stats
+from implementation.readiness.heatmap import SORT_NAME, HeatGroup, HeatRow
 
 ASCENDING, DESCENDING = "stigande", "fallande"
 
@@ -45,11 +46,10 @@ def heat_lines(groups: list[HeatGroup], *, columns: list[tuple[str, object]], pa
         if stats is None or not stats.applicable:
             return none_cell
         done, applicable = stats.done, stats.applicable
-        share = done / applicable
         text = escape(detail % {"done": done, "applicable": applicable})
         return (
-            f'<td class="db-cell heat-{min(4, int(share * 5))}"><a href="{href}">'
-            f'<span class="db-cell-value">{round(share * 100)} %</span>'
+            f'<td class="db-cell heat-{min(4, int(stats.done_share * 5))}"><a href="{href}">'
+            f'<span class="db-cell-value">{stats.done_percent} %</span>'
             f'<span class="db-cell-detail" aria-hidden="true">{done}/{applicable}</span>'
             f'<span class="visually-hidden"> {text}</span></a></td>'
         )
@@ -123,7 +123,7 @@ def trend_chart(trend) -> charts.LineChart:
     series += [(s.label, [p.done_share for p in s.points]) for s in region]
     if municipal:
         together = [
-            impl_total(s.points[i] for s in municipal).done_share for i in range(len(trend.weeks))
+            stats_total(s.points[i] for s in municipal).done_share for i in range(len(trend.weeks))
         ]
         series.append((_("Kommunerna sammantaget"), together))
     return charts.line_chart(labels, series)
@@ -178,8 +178,6 @@ def capacity_chart(conferences) -> charts.BarChart:
 
 
 def conference_columns(conferences) -> list[dict]:
-    from hosavtal.dashboard.figures import column_label
-
     return [
         {
             "key": key,

@@ -1,16 +1,22 @@
 """The whole dashboard in one read, in a fixed number of queries whatever the data size.
 
 The view renders it and the XLSX export writes it, so the page and the file always agree.
+Composes the apps' figures: readiness (``implementation.readiness``), the agreements'
+adoption, the escalation ladder (``escalation.figures``), the conferences
+(``conferences.figures``) and the dates of the steering group's meetings.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from agreements import selectors as agreements
-from hosavtal.dashboard import figures, readiness
-from hosavtal.dashboard.readiness import County, HeatGroup, Trend
-from implementation.models import Level
-from implementation.selectors import Stats
+from conferences import figures as conference_figures
+from escalation import figures as escalation_figures
+from hosavtal.dashboard import figures
+from implementation.readiness import heatmap, history
+from implementation.readiness.definition import Stats
+from implementation.readiness.heatmap import County, HeatGroup
+from implementation.readiness.history import Trend
 
 
 @dataclass
@@ -21,8 +27,8 @@ class Headline:
     adoption: object  # agreements.selectors.AdoptionSummary
     readiness: Stats
     without_lead: int
-    cases: figures.CaseCounts
-    next_conference: figures.ConferenceRow | None
+    cases: escalation_figures.CaseCounts
+    next_conference: conference_figures.ConferenceRow | None
     previous_meeting: object | None
     next_meeting: object | None
 
@@ -36,13 +42,13 @@ class Dashboard:
     by_level: list[tuple]  # (level value, label, Stats) county-wide
     trend: Trend
     since: figures.Since
-    escalations: figures.Escalations
-    conferences: figures.Conferences
+    escalations: escalation_figures.Escalations
+    conferences: conference_figures.Conferences
     meetings: list
 
     @property
     def levels(self) -> list[tuple[str, str]]:
-        return [(value, str(label)) for value, label in Level.choices]
+        return heatmap.level_choices()
 
 
 def dashboard(
@@ -52,18 +58,20 @@ def dashboard(
     now: dt.datetime,
     since: dt.date,
     meetings: list,
-    grouping: str = readiness.GROUP_BY_FEDERATION,
+    grouping: str = heatmap.GROUP_BY_FEDERATION,
     weeks: int = 12,
 ) -> Dashboard:
     """Every section of the steering group's dashboard (see the issue: headline, heatmaps,
     trends, since the last meeting, escalations, conferences)."""
-    county = readiness.county_load()
-    groups = readiness.heatmap(county, grouping=grouping)
+    county = heatmap.county_load()
+    groups = heatmap.heatmap(county, grouping=grouping)
     start = figures.since_start(since)
-    conferences = figures.conference_figures(parties=county.parties, today=today, since=start)
+    conferences = conference_figures.conference_figures(
+        parties=county.parties, today=today, since=start
+    )
     summary = agreements.adoption_summary_of(today, county.parties)
     entry = figures.entry_date(summary)
-    escalations = figures.escalations(
+    escalations = escalation_figures.escalations(
         user=user,
         today=today,
         now=now,
@@ -75,7 +83,7 @@ def dashboard(
         entry_date=entry,
         days_left=figures.days_left(today, entry),
         adoption=summary,
-        readiness=readiness.county_total(county),
+        readiness=heatmap.county_total(county),
         without_lead=county.without_lead,
         cases=escalations.counts,
         next_conference=conferences.upcoming,
@@ -86,9 +94,9 @@ def dashboard(
         headline=headline,
         county=county,
         groups=groups,
-        by_phase=_by_phase(county),
-        by_level=_by_level(groups),
-        trend=readiness.trends(county, weeks=weeks, today=today),
+        by_phase=heatmap.by_phase(county),
+        by_level=heatmap.by_level(groups),
+        trend=history.trends(county, weeks=weeks, today=today),
         since=figures.changes_since(
             since=since,
             today=today,
@@ -100,20 +108,3 @@ def dashboard(
         conferences=conferences,
         meetings=meetings,
     )
-
-
-def _by_phase(county: County) -> list[tuple]:
-    per_phase = county.readiness.rollup(
-        lambda _party, _level, phase_id: phase_id, parties=county.party_ids
-    )
-    return [(phase, per_phase.get(phase.pk, Stats())) for phase in county.phases]
-
-
-def _by_level(groups: list[HeatGroup]) -> list[tuple]:
-    result = []
-    for value, label in Level.choices:
-        stats = Stats()
-        for group in groups:
-            stats = stats + group.total.by_level.get(value, Stats())
-        result.append((value, label, stats))
-    return result

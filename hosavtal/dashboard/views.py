@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,10 @@ from core.exports import xlsx_response
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, has_role
 from documents.figures import document_figures
-from hosavtal.dashboard import exports, figures, permissions, present, readiness, services, tables
+from hosavtal.dashboard import exports, figures, permissions, present, services, tables
 from hosavtal.dashboard.forms import DashboardForm, MeetingForm
 from hosavtal.dashboard.selectors import dashboard
-from implementation.models import Level, Phase
+from implementation.readiness import drill, heatmap
 
 
 class DashboardAccessMixin(RoleRequiredMixin):
@@ -67,10 +67,10 @@ class DashboardView(DashboardAccessMixin, TemplateView):
     def _page_context(self):
         form, data = _build(self.request)
         phases = data.county.phases
-        keys = [readiness.SORT_NAME, readiness.SORT_TOTAL, *(p.code for p in phases)]
-        keys += list(Level.values)
+        keys = [heatmap.SORT_NAME, heatmap.SORT_TOTAL, *(p.code for p in phases)]
+        keys += heatmap.level_values()
         key, descending = present.sort_state(self.request, allowed=set(keys))
-        readiness.sort_groups(data.groups, key=key, descending=descending, phases=phases)
+        heatmap.sort_groups(data.groups, key=key, descending=descending, phases=phases)
         sort = present.sort_links(
             self.request, keys=keys, current=key, descending=descending, anchor="beredskap"
         )
@@ -136,19 +136,19 @@ class CellView(DashboardAccessMixin, TemplateView):
         scope = self.request.GET.get("omrade", "")
         phase = self._phase()
         level = self.request.GET.get("niva", "")
-        if level and level not in Level.values:
+        if level and level not in heatmap.level_values():
             raise Http404
         try:
-            drill = readiness.drill_down(scope, phase=phase, level=level)
-        except readiness.UnknownScope as error:
+            cell = drill.drill_down(scope, phase=phase, level=level)
+        except drill.UnknownScope as error:
             raise Http404 from error
         key, descending = present.sort_state(self.request, allowed={"namn", "andel"})
-        readiness.sort_drill(drill, key=key, descending=descending)
+        drill.sort_drill(cell, key=key, descending=descending)
         return {
             **super().get_context_data(**kwargs),
-            "drill": drill,
+            "drill": cell,
             "phase": phase,
-            "level_label": Level(level).label if level else "",
+            "level_label": heatmap.level_label(level) if level else "",
             "sort": present.sort_links(
                 self.request,
                 keys=["namn", "andel"],
@@ -163,7 +163,10 @@ class CellView(DashboardAccessMixin, TemplateView):
         code = self.request.GET.get("fas", "")
         if not code:
             return None
-        return get_object_or_404(Phase, code=code)
+        phase = drill.phase_by_code(code)
+        if phase is None:
+            raise Http404
+        return phase
 
 
 # --- meetings -----------------------------------------------------------------------------------

@@ -14,16 +14,20 @@ from django.utils import timezone
 
 from agreements.models import Agreement, Decision, Party
 from bodies.tests.factories import SteeringMeeting
+from conferences import figures as conference_figures
 from conferences.models import Registration
 from conferences.tests.factories import ConferenceFactory, RegistrationFactory
+from escalation import figures as escalation_figures
 from escalation import services as escalation_services
 from escalation.models import Case
-from hosavtal.dashboard import figures, readiness
-from hosavtal.dashboard.readiness import GROUP_BY_FEDERATION
+from hosavtal.dashboard import figures
 from hosavtal.dashboard.selectors import dashboard
-from implementation import selectors as implementation_selectors
 from implementation import services as implementation_services
 from implementation.models import Level, Phase, Responsibility, Status, Unit
+from implementation.readiness import drill as readiness_drill
+from implementation.readiness import heatmap
+from implementation.readiness import history as readiness_history
+from implementation.readiness.heatmap import GROUP_BY_FEDERATION
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)  # a Friday
 TODAY = dt.date(2026, 11, 20)
@@ -180,7 +184,7 @@ def test_grouping_by_delregion_puts_every_municipality_in_one_group(styrgrupp_us
 def test_drill_down_lists_units_and_items_of_the_cell(goteborg, styrgrupp_user):
     forvaltning, verksamhet = goteborg
     _set(verksamhet, "p1-verksamhet-eskaleringstrappan", Status.KLAR, styrgrupp_user)
-    drill = readiness.drill_down("part-goteborg", phase=_phase("p1"))
+    drill = readiness_drill.drill_down("part-goteborg", phase=_phase("p1"))
     assert [(r.unit.slug, r.stats.done, r.stats.applicable) for r in drill.units] == [
         ("hsv", 1, 2),
         ("aldre", 0, 5),
@@ -193,11 +197,11 @@ def test_drill_down_lists_units_and_items_of_the_cell(goteborg, styrgrupp_user):
     assert items["p1-verksamhet-eskaleringstrappan"] == (1, 1)
     assert items["p1-forvaltning-roller"] == (0, 1)
     assert len(items) == 7
-    by_forvaltning = readiness.drill_down(f"enhet-{forvaltning.pk}", level="verksamhet")
+    by_forvaltning = readiness_drill.drill_down(f"enhet-{forvaltning.pk}", level="verksamhet")
     assert [r.unit.slug for r in by_forvaltning.units] == ["hsv"]
     assert by_forvaltning.total.applicable == 19
-    with pytest.raises(readiness.UnknownScope):
-        readiness.drill_down("enhet-999999")
+    with pytest.raises(readiness_drill.UnknownScope):
+        readiness_drill.drill_down("enhet-999999")
 
 
 # --- trends ---------------------------------------------------------------------------------------
@@ -215,7 +219,7 @@ def test_trend_walks_back_from_today_per_federation(goteborg, styrgrupp_user):
     assert [p.done for p in vgr.points] == [0, 0, 0]
     assert [p.done for p in d.trend.county.points] == [1, 1, 2]
     # The same method as the implementation app's county-wide history.
-    history = implementation_selectors.readiness_history(weeks=3, today=TODAY)
+    history = readiness_history.readiness_history(weeks=3, today=TODAY)
     assert [p.stats.done for p in history] == [p.done for p in d.trend.county.points]
 
 
@@ -330,7 +334,7 @@ def test_adoption_summary_of_loaded_parties_equals_adoption_summary(reference_da
         body=Decision.Body.KOMMUNFULLMAKTIGE,
         outcome=Decision.Outcome.ADOPTED,
     )
-    parties = readiness.county_load().parties
+    parties = heatmap.county_load().parties
     with CaptureQueriesContext(connection) as own:
         mine = agreements.adoption_summary_of(TODAY, parties)
     with CaptureQueriesContext(connection) as full:
@@ -373,7 +377,7 @@ def cases(reference_data, forvaltare):
 
 
 def test_escalation_figures_by_hand(cases, styrgrupp_user):
-    e = figures.escalations(user=styrgrupp_user, today=TODAY, now=timezone.now())
+    e = escalation_figures.escalations(user=styrgrupp_user, today=TODAY, now=timezone.now())
     assert (e.counts.total, e.counts.active, e.counts.systemic) == (4, 3, 1)
     assert e.counts.overdue == 1  # D: step 1 since 1 August, 60 days
     step1, step2 = e.steps[0], e.steps[1]
@@ -414,29 +418,13 @@ def test_conference_figures_by_hand(reference_data, styrgrupp_user):
     assert row.per_federation == {
         "Göteborgsregionen": (2, 0),
         "Boråsregionen Sjuhärads kommunalförbund": (1, 0),
-        figures.REGION: (1, 1),
-        figures.OTHER: (1, 0),
+        conference_figures.REGION: (1, 1),
+        conference_figures.OTHER: (1, 0),
     }
     assert len(row.missing) == 47
     assert {p.slug for p in row.missing}.isdisjoint({"goteborg", "boras"})
-    assert d.conferences.federations[-2:] == [figures.REGION, figures.OTHER]
+    assert d.conferences.federations[-2:] == [conference_figures.REGION, conference_figures.OTHER]
     registrations = {r["conference__slug"]: r for r in d.since.registrations}
     mine = registrations[conference.slug]
     assert (mine["n"], mine["holding"], mine["cancelled"]) == (6, 4, 1)
     assert d.since.registrations_total == 6
-
-
-def test_escalation_figures_agree_with_the_escalation_apps_selectors(cases, styrgrupp_user):
-    from escalation import selectors as esc
-    from escalation.models import Case as CaseModel
-
-    e = figures.escalations(user=styrgrupp_user, today=TODAY, now=timezone.now())
-    all_cases = CaseModel.objects.all()
-    per_step = esc.cases_per_step_and_status(cases=all_cases)
-    assert {row.step.order: row.by_status for row in e.steps if row.by_status} == per_step
-    assert e.first_step_share == esc.share_resolved_at_first_step(cases=all_cases)
-    assert e.counts.systemic == esc.systemic_fault_count(cases=all_cases)
-    assert e.per_agreement == esc.cases_per_agreement(cases=all_cases)
-    assert sorted(e.per_delregion, key=str) == sorted(
-        esc.cases_per_delregion(cases=all_cases), key=str
-    )

@@ -9,8 +9,17 @@
   as progress in either.
 - ``summaries``: ``ReadinessCount`` / ``ReadinessWeek`` kept in step with every progress write
   (``record``), recomputed by ``rebuild`` (``manage.py rebuild_readiness``).
+- ``counts``: the applicable pairs of a set of units counted from the progress rows, per unit
+  and per (unit, phase); a förvaltning rolled up with its verksamheter.
+- ``county``: the county-wide figures per (party, level, phase) from the summaries, and their
+  roll-ups by party, kommunalförbund, level and phase.
+- ``heatmap``, ``drill``, ``history``, ``since``: the steering group's reads – rows × phases
+  and × levels, the drill-down behind a cell, the weekly trends (today's state walked back
+  with the logged deltas), and what changed since a day.
 
-Everything else imports from here; nothing restates the arithmetic.
+Everything else imports from here; nothing restates the arithmetic. This module imports only
+``definition`` (the models import it); import the others as submodules
+(``from implementation.readiness import heatmap``).
 """
 
 from implementation.readiness.definition import (

@@ -38,15 +38,32 @@ def weight(status: str) -> int | None:
     return WEIGHTS[status]
 
 
+# The counts of ``Stats`` that are one status each (the summaries' and the queries' columns).
+COUNTED: dict[str, str] = {
+    "done": KLAR,
+    "excluded": EJ_AKTUELLT,
+    "blocked": HINDER,
+    "in_progress": PAGAR,
+}
+FIGURES = (*COUNTED, "points")  # every count a status adds to, in ``Stats``' field order
+
+
 def status_vector(status: str) -> dict[str, int]:
     """What one unit × item pair in ``status`` adds to each count of ``Stats``."""
-    return {
-        "done": int(status == KLAR),
-        "excluded": int(status == EJ_AKTUELLT),
-        "blocked": int(status == HINDER),
-        "in_progress": int(status == PAGAR),
-        "points": WEIGHTS[status] or 0,
-    }
+    vector = {name: int(status == counted) for name, counted in COUNTED.items()}
+    vector["points"] = WEIGHTS[status] or 0
+    return vector
+
+
+def log_deltas(before: str, after: str) -> tuple[int, int, int]:
+    """What a status change from ``before`` to ``after`` adds to the done and excluded counts
+    and to the points (``ProgressLog``'s deltas, summed per week for the trends)."""
+    was, now = status_vector(before), status_vector(after)
+    return (
+        now["done"] - was["done"],
+        now["excluded"] - was["excluded"],
+        now["points"] - was["points"],
+    )
 
 
 @dataclass

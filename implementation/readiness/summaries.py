@@ -16,12 +16,12 @@ are not followed: run ``manage.py rebuild_readiness`` after such a change.
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from implementation.models import ProgressLog, ReadinessCount, ReadinessWeek, Status
-from implementation.readiness.definition import WEIGHTS, status_vector
+from implementation.models import ProgressLog, ReadinessCount, ReadinessWeek
+from implementation.readiness.definition import COUNTED, FIGURES, WEIGHTS, status_vector
 
 
 def week_of(at: dt.datetime) -> dt.date:
@@ -80,33 +80,35 @@ def _model(name: str, apps=None):
     return (apps or registry).get_model("implementation", name)
 
 
-def computed_counts(apps=None) -> dict[tuple[int, str, int], dict[str, int]]:
+def _of_current_units(rows, apps=None, party_id: int | None = None):
+    """Rows of current units only (a retired unit leaves the figures, issue #19), optionally
+    of one party. The historical models of older migrations have no ``retired_at``."""
+    if any(f.name == "retired_at" for f in _model("Unit", apps)._meta.get_fields()):
+        rows = rows.filter(unit__retired_at=None)
+    return rows if party_id is None else rows.filter(unit__party_id=party_id)
+
+
+def computed_counts(apps=None, party_id: int | None = None) -> dict:
     """``ReadinessCount`` as it should be, computed from ``Progress``. One query."""
     rows = (
-        _model("Progress", apps)
-        .objects.values("unit__party_id", "unit__level", "responsibility_id")
-        .annotate(
-            done=Count("pk", filter=Q(status=Status.KLAR)),
-            excluded=Count("pk", filter=Q(status=Status.EJ_AKTUELLT)),
-            blocked=Count("pk", filter=Q(status=Status.HINDER)),
-            in_progress=Count("pk", filter=Q(status=Status.PAGAR)),
-            points=Sum(points_case()),
-        )
+        _of_current_units(_model("Progress", apps).objects.all(), apps, party_id)
+        .values("unit__party_id", "unit__level", "responsibility_id")
+        .annotate(**status_aggregates())
         .order_by()
     )
     result = {}
     for row in rows:
-        values = {k: row[k] or 0 for k in ("done", "excluded", "blocked", "in_progress", "points")}
+        values = {k: row[k] or 0 for k in FIGURES}
         if any(values.values()):
             result[(row["unit__party_id"], row["unit__level"], row["responsibility_id"])] = values
     return result
 
 
-def computed_weeks(apps=None) -> dict[tuple[int, dt.date], dict[str, int]]:
+def computed_weeks(apps=None, party_id: int | None = None) -> dict:
     """``ReadinessWeek`` as it should be, computed from the log. One query."""
+    log = _model("ProgressLog", apps).objects.filter(responsibility__is_active=True)
     rows = (
-        _model("ProgressLog", apps)
-        .objects.filter(responsibility__is_active=True)
+        _of_current_units(log, apps, party_id)
         .annotate(week=TruncWeek("created_at"))
         .values("unit__party_id", "week")
         .annotate(
@@ -127,19 +129,35 @@ def computed_weeks(apps=None) -> dict[tuple[int, dt.date], dict[str, int]]:
     return result
 
 
-def points_case():
-    """The weighted measure's percentage of a progress row's status, as an SQL expression."""
-    from django.db.models import Case, IntegerField, When
-
+def points_case(path: str = "", within: Q | None = None):
+    """The weighted measure's percentage of a progress row's status, as an SQL expression.
+    ``path``: the relation from the queried model to the progress rows ("progress__"), and
+    ``within`` a condition the rows must meet as well (else they count 0)."""
     return Case(
-        *[When(status=s, then=p) for s, p in WEIGHTS.items() if p],
+        *[When(_where(path, within, s), then=p) for s, p in WEIGHTS.items() if p],
         default=0,
         output_field=IntegerField(),
     )
 
 
+def status_aggregates(path: str = "", within: Q | None = None) -> dict:
+    """The counts of ``Stats`` (progress rows per status, and their points) as aggregates for
+    ``.annotate``; ``path`` and ``within`` as for ``points_case``."""
+    counted = path.removesuffix("__") or "pk"
+    found = {
+        name: Count(counted, filter=_where(path, within, status))
+        for name, status in COUNTED.items()
+    }
+    return {**found, "points": Sum(points_case(path, within))}
+
+
+def _where(path: str, within: Q | None, status: str) -> Q:
+    mine = Q(**{f"{path}status": status})
+    return mine if within is None else within & mine
+
+
 def stored_counts() -> dict[tuple[int, str, int], dict[str, int]]:
-    fields = ("done", "excluded", "blocked", "in_progress", "points")
+    fields = FIGURES
     return {
         (r["party_id"], r["level"], r["responsibility_id"]): {k: r[k] for k in fields}
         for r in ReadinessCount.objects.values("party_id", "level", "responsibility_id", *fields)
@@ -178,6 +196,27 @@ def rebuild_weeks(apps=None) -> int:
         ]
         model.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def rebuild_party(party_id: int) -> None:
+    """Recompute one party's summaries: a unit of it was retired or restored, so its progress
+    leaves or rejoins the figures. Call inside the transaction that changed the unit."""
+    ReadinessCount.objects.filter(party_id=party_id).delete()
+    ReadinessCount.objects.bulk_create(
+        [
+            ReadinessCount(party_id=party, level=level, responsibility_id=item, **values)
+            for (party, level, item), values in computed_counts(party_id=party_id).items()
+        ],
+        batch_size=500,
+    )
+    ReadinessWeek.objects.filter(party_id=party_id).delete()
+    ReadinessWeek.objects.bulk_create(
+        [
+            ReadinessWeek(party_id=party, week=week, **values)
+            for (party, week), values in computed_weeks(party_id=party_id).items()
+        ],
+        batch_size=500,
+    )
 
 
 def rebuild(apps=None) -> tuple[int, int]:

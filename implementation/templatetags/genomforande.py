@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from implementation import readiness
-from implementation.models import NEED_STATUS_CSS, STATUS_CSS, NeedStatus, Status
+from implementation.models import NeedStatus, Status
+from implementation.workflow import NEED_STATUS_CSS, STATUS_CSS
 
 register = template.Library()
 

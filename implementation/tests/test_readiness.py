@@ -89,3 +89,40 @@ def test_party_overview_dashboard_and_export_show_the_same_numbers(
     assert got["Viktad framdrift (%)"] == 36
     # The maintained summaries the overview and dashboard read agree with the rows.
     assert summaries.stored_counts() == summaries.computed_counts()
+
+
+def test_a_status_change_adds_its_deltas_by_hand():
+    """The log's deltas (summed per week for the trends) by hand: Klar adds one done and 100
+    points, Ej aktuellt one excluded, Pågår 50 points; Hinder adds nothing."""
+    from implementation.readiness.definition import log_deltas
+
+    assert log_deltas(Status.EJ_PABORJAD, Status.KLAR) == (1, 0, 100)
+    assert log_deltas(Status.PAGAR, Status.KLAR) == (1, 0, 50)
+    assert log_deltas(Status.KLAR, Status.HINDER) == (-1, 0, -100)
+    assert log_deltas(Status.PAGAR, Status.HINDER) == (0, 0, -50)
+    assert log_deltas(Status.EJ_PABORJAD, Status.HINDER) == (0, 0, 0)
+    assert log_deltas(Status.PAGAR, Status.EJ_AKTUELLT) == (0, 1, -50)
+    assert log_deltas(Status.EJ_AKTUELLT, Status.EJ_AKTUELLT) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("before", Status.values)
+@pytest.mark.parametrize("after", Status.values)
+def test_the_log_entry_counts_as_the_definition_says(before, after):
+    from implementation.models import ProgressLog
+    from implementation.readiness.definition import log_deltas
+
+    entry = ProgressLog(status_before=before, status_after=after)
+    entry.set_deltas()
+    assert (entry.done_delta, entry.excluded_delta, entry.points_delta) == log_deltas(before, after)
+
+
+def test_a_forvaltning_rolls_up_its_verksamheter_by_hand():
+    from implementation.readiness.counts import with_verksamheter
+
+    own = readiness.Stats(total=4, done=1, excluded=1, points=100)
+    first = readiness.Stats(total=3, done=3, points=300)
+    second = readiness.Stats(total=3, in_progress=1, blocked=1, points=50)
+    rollup = with_verksamheter(own, [first, second])
+    assert (rollup.total, rollup.applicable, rollup.done, rollup.blocked) == (10, 9, 4, 1)
+    assert rollup.done_share == pytest.approx(4 / 9)
+    assert rollup.weighted == pytest.approx(450 / 900)
