@@ -31,13 +31,17 @@ current body's decision, which resolves the case), ``reopen``, ``close`` (a reso
 ``cancel`` (close a case that was never resolved: administrative, förvaltare only).
 
 Beyond the table: the case's status decides which actions exist at all
-(``escalation.services.TRANSITIONS``), ``propose`` needs a side and ``answer`` the *other*
+(``escalation.workflow.CASE_FLOW``), ``propose`` needs a side and ``answer`` the *other*
 side than the proposal's (:func:`sides`), so no party resolves a case alone.
+
+Views name these rules through ``core.permissions.permission_required_for``: :func:`may` turns
+an action of the table into a view predicate ``(user, case) -> bool``.
 """
 
 from enum import StrEnum
 
 from core.roles import Role, has_role
+from escalation.models import Case
 
 
 class Rel(StrEnum):
@@ -158,6 +162,32 @@ def allowed(user, case, action: Action | str, facts: CaseFacts) -> bool:
     return Action(action) in actions_for(relations(user, case, facts))
 
 
+def may(action: Action):
+    """The table's verdict on ``action`` as a view predicate ``(user, case) -> bool`` for
+    ``core.permissions``. The case carries its facts (``escalation.selectors.case_detail``
+    reads them with the page)."""
+
+    def predicate(user, case) -> bool:
+        return allowed(user, case, action, case.facts)
+
+    predicate.__name__ = f"may_{action}"
+    return predicate
+
+
+can_view = may(Action.VIEW)
+
+
+def can_close(user, case) -> bool:
+    """Closing a resolved case (``close``) or cancelling one that never was (``cancel``)."""
+    action = Action.CLOSE if case.status == Case.Status.RESOLVED else Action.CANCEL
+    return allowed(user, case, action, case.facts)
+
+
+def can_download(user, attachment) -> bool:
+    """An attachment is read by those who may read its case."""
+    return allowed(user, attachment.case, Action.DOWNLOAD, attachment.case.facts)
+
+
 def sides(user, case, facts: CaseFacts) -> set[int]:
     """The parties ``user`` acts for in ``case`` (ids; empty for the body and the förvaltare)."""
     if not _active(user):
@@ -182,9 +212,19 @@ def can_manage_ladder(user) -> bool:
     return has_role(user, Role.FORVALTARE)
 
 
+def can_manage_step(user, _step_or_rule) -> bool:
+    """A ladder step or one of its rules: the förvaltare (as :func:`can_manage_ladder`)."""
+    return can_manage_ladder(user)
+
+
 def can_manage_contacts(user) -> bool:
     """Appointing the parties' ärendeansvariga and function addresses: the förvaltare."""
     return has_role(user, Role.FORVALTARE)
+
+
+def can_manage_contact(user, _contact) -> bool:
+    """One appointed ärendeansvarig: the förvaltare (as :func:`can_manage_contacts`)."""
+    return can_manage_contacts(user)
 
 
 def sees_every_case(user) -> bool:

@@ -98,3 +98,30 @@ def test_sides_decide_who_proposes_and_who_answers(world, parties):
     assert permissions.sides(users["side_handler"], case, facts) == {vgr}
     for relation in ("body_handler", "forvaltare", "styrgrupp", "party_member", "outsider"):
         assert permissions.sides(users[relation], case, facts) == set(), relation
+
+
+@pytest.mark.parametrize(
+    "view, action",
+    [
+        ("case_comment", "comment"),
+        ("case_attach", "attach"),
+        ("case_escalate", "escalate"),
+        ("case_propose", "propose"),
+        ("case_answer", "answer"),
+        ("case_decide", "decide"),
+        ("case_pause", "pause"),
+        ("case_resume", "resume"),
+        ("case_reopen", "reopen"),
+        ("case_details", "edit_details"),
+    ],
+)
+def test_each_action_view_names_its_column_of_the_table(view, action):
+    """The views ask the table through the one helper (core.permissions): 404 unless the user
+    may see the case, 403 unless the table allows the action."""
+    from escalation import views
+
+    wrapped = getattr(views, view)
+    assert wrapped.permission_see is permissions.can_view
+    assert wrapped.permission_predicate.__name__ == f"may_{action}"
+    assert views.case_close.permission_predicate is permissions.can_close
+    assert views.attachment_download.permission_see is permissions.can_download

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from escalation import permissions, services
 from escalation.models import Case, CaseEvent, CaseHandler, CaseStepPeriod, HandlerRule, LadderStep
 from escalation.services import TransitionError
+from escalation.workflow import CASE_FLOW
 from implementation.models import UnitMembership
 
 from .conftest import START
@@ -181,10 +182,19 @@ def test_illegal_transitions_are_refused(
 
 
 def test_transition_table_covers_every_status():
-    statuses = {s for sources in services.TRANSITIONS.values() for s in sources}
+    statuses = {s for t in CASE_FLOW.transitions for s in t.sources}
     assert statuses == set(Case.Status) - {Case.Status.CLOSED}
     assert services.allowed_actions(Case(status=Case.Status.CLOSED)) == set()
-    assert set(services.TRANSITIONS) == set(permissions.Action) - {"view", "download"}
+    assert set(CASE_FLOW.actions()) == set(permissions.Action) - {"view", "download"}
+    # Where the moves lead (resume and reopen: back to the step's running status).
+    assert CASE_FLOW.moves_from(Case.Status.OPEN) == {
+        Case.Status.ESCALATED,
+        Case.Status.PAUSED,
+        Case.Status.RESOLVED,
+        Case.Status.CLOSED,
+    }
+    assert CASE_FLOW.moves_from(Case.Status.RESOLVED) == {Case.Status.CLOSED}
+    assert CASE_FLOW.target("comment", Case.Status.RESOLVED) == Case.Status.RESOLVED
 
 
 def test_resolve_needs_an_outcome(open_case, boras_lead, forvaltare):
