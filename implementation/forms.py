@@ -10,7 +10,6 @@ from accounts.forms import PersonField
 from core.uploads import UploadValidator
 from implementation.models import (
     EVIDENCE_VALIDATOR,
-    TRANSITIONS,
     DevelopmentNeed,
     Level,
     MembershipRole,
@@ -21,6 +20,7 @@ from implementation.models import (
     Unit,
 )
 from implementation.services import NewEvidence, check_transition
+from implementation.workflow import NEED_FLOW, allowed_statuses
 
 
 def _helper(label) -> FormHelper:
@@ -38,9 +38,8 @@ class DateInput(forms.DateInput):
 
 
 def allowed_status_choices(current: str) -> list[tuple[str, str]]:
-    """The current status and those the transition table allows from it, in table order."""
-    allowed = {current, *TRANSITIONS[current]}
-    return [(value, label) for value, label in Status.choices if value in allowed]
+    """The current status and those ``PROGRESS_FLOW`` allows from it, in the choices' order."""
+    return allowed_statuses(current)
 
 
 class StatusFormMixin:
@@ -251,6 +250,12 @@ class NeedForm(forms.ModelForm):
         )
         if not self.instance.pk:
             self.fields["status"].initial = NeedStatus.IDENTIFIERAT
+        else:  # the current status and the moves NEED_FLOW allows from it
+            current = self.instance.status
+            allowed = {current, *NEED_FLOW.moves_from(current)}
+            self.fields["status"].choices = [
+                (value, label) for value, label in NeedStatus.choices if value in allowed
+            ]
         self.helper = _helper(_("Spara"))
 
 

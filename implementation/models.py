@@ -1,7 +1,14 @@
 """Units, phases, responsibilities, leads and the progress log (domain.md §3).
 
-The allowed transitions live here (``TRANSITIONS``); what a status counts as in the readiness
-figures lives in ``implementation.readiness`` (``STATUS_POINTS`` is its weights table).
+The allowed status changes live in ``implementation.workflow`` (one Workflow per status table);
+what a status counts as in the readiness figures lives in ``implementation.readiness``
+(``STATUS_POINTS`` is its weights table); the readiness summary tables in
+``implementation.summary_models``.
+
+Choices: ``Progress.Status``, ``DevelopmentNeed.Status`` and ``UnitMembership.Role`` follow the
+house convention (nested, named for the field); they are also module-level ``Status``,
+``NeedStatus`` and ``MembershipRole`` (the same classes), the names the other apps import.
+``Level`` stays module-level: three models share it.
 """
 
 from django.conf import settings
@@ -10,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import UploadValidator
-from implementation.readiness.definition import WEIGHTS
+from core.workflow import Transition, Workflow
+from implementation.readiness.definition import WEIGHTS, log_deltas
 
 
 class Level(models.TextChoices):
@@ -21,9 +29,27 @@ class Level(models.TextChoices):
     REGIONOVERGRIPANDE = "regionovergripande", _("Regionövergripande")
 
 
+class UnitQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(retired_at=None)
+
+    def retired(self):
+        return self.exclude(retired_at=None)
+
+
+class CurrentUnitManager(models.Manager.from_queryset(UnitQuerySet)):
+    """``Unit.objects``: the current units only (retired ones leave every list, picker and
+    figure). History, backups and old links read ``Unit.all_objects``; a foreign key
+    (``case.unit``) resolves through the base manager, retired or not."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(retired_at=None)
+
+
 class Unit(models.Model):
     """An organisational unit under a party: a förvaltning, a verksamhet under it, or a
-    regionövergripande unit (the VGR-wide working group)."""
+    regionövergripande unit (the VGR-wide working group). Retired (``retired_at``), never
+    deleted: its history stays readable, it leaves everything current (issue #19)."""
 
     party = models.ForeignKey(
         "agreements.Party",
@@ -43,10 +69,25 @@ class Unit(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     slug = models.SlugField(_("kortnamn i adresser"), max_length=120)
     is_demo = models.BooleanField(_("demodata"), default=False, editable=False)
+    retired_at = models.DateTimeField(_("avvecklad"), null=True, blank=True, editable=False)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("avvecklad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    retired_reason = models.TextField(_("skäl till avvecklingen"), blank=True, editable=False)
+
+    objects = CurrentUnitManager()
+    all_objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enhet")
         verbose_name_plural = _("enheter")
+        base_manager_name = "all_objects"
         ordering = ["party__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["party", "slug"], name="unit_unique_slug_per_party"),
@@ -58,6 +99,21 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def lifecycle(self) -> str:
+        """The unit's state in ``UNIT_LIFECYCLE`` (derived from ``retired_at``)."""
+        return "retired" if self.retired_at else "current"
+
+
+# A unit's lifecycle (issue #19): retired instead of deleted, restored by the Förvaltare.
+UNIT_LIFECYCLE = Workflow(
+    "enhet",
+    [
+        Transition("retire", sources={"current"}, target="retired", label=_("Avveckla")),
+        Transition("restore", sources={"retired"}, target="current", label=_("Återställa")),
+    ],
+)
 
 
 class Phase(models.Model):
@@ -135,6 +191,8 @@ class MembershipRole(models.TextChoices):
 class UnitMembership(models.Model):
     """A person appointed to a unit's implementation: its lead or a member of its group."""
 
+    Role = MembershipRole
+
     unit = models.ForeignKey(
         Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="memberships"
     )
@@ -174,44 +232,14 @@ class Status(models.TextChoices):
 # outside the denominator).
 STATUS_POINTS: dict[str, int | None] = WEIGHTS
 
-# Statuses that need a comment saying why.
-COMMENT_REQUIRED = frozenset({Status.HINDER, Status.EJ_AKTUELLT})
-
-# Allowed status changes. Keeping the same status is always allowed (a comment only).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.EJ_PABORJAD: frozenset({Status.PAGAR, Status.HINDER, Status.KLAR, Status.EJ_AKTUELLT}),
-    Status.PAGAR: frozenset({Status.EJ_PABORJAD, Status.HINDER, Status.KLAR, Status.EJ_AKTUELLT}),
-    Status.HINDER: frozenset({Status.PAGAR, Status.KLAR, Status.EJ_AKTUELLT}),
-    Status.KLAR: frozenset({Status.PAGAR, Status.HINDER, Status.EJ_AKTUELLT}),
-    Status.EJ_AKTUELLT: frozenset({Status.EJ_PABORJAD, Status.PAGAR}),
-}
-
-STATUS_CSS: dict[str, str] = {
-    Status.EJ_PABORJAD: "status-neutral",
-    Status.PAGAR: "status-info",
-    Status.HINDER: "status-bad",
-    Status.KLAR: "status-ok",
-    Status.EJ_AKTUELLT: "status-neutral",
-}
-
-
-def status_points(status: str) -> int | None:
-    return STATUS_POINTS[status]
-
-
-def _is_done(status: str) -> int:
-    return 1 if status == Status.KLAR else 0
-
-
-def _is_excluded(status: str) -> int:
-    return 1 if status == Status.EJ_AKTUELLT else 0
-
 
 EVIDENCE_VALIDATOR = UploadValidator(kinds=("pdf", "docx", "xlsx"), max_bytes=10 * 1024 * 1024)
 
 
 class Progress(models.Model):
     """The state of one item in one unit. A missing row means Ej påbörjad."""
+
+    Status = Status
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="progress"
@@ -366,10 +394,8 @@ class ProgressLog(models.Model):
 
     def set_deltas(self) -> None:
         """The change this entry makes to done / excluded counts and to progress points."""
-        self.done_delta = _is_done(self.status_after) - _is_done(self.status_before)
-        self.excluded_delta = _is_excluded(self.status_after) - _is_excluded(self.status_before)
-        self.points_delta = (STATUS_POINTS[self.status_after] or 0) - (
-            STATUS_POINTS[self.status_before] or 0
+        self.done_delta, self.excluded_delta, self.points_delta = log_deltas(
+            self.status_before, self.status_after
         )
 
 
@@ -380,27 +406,10 @@ class NeedStatus(models.TextChoices):
     AVSLUTAT = "avslutat", _("Avslutat utan åtgärd")
 
 
-NEED_TRANSITIONS: dict[str, frozenset[str]] = {
-    NeedStatus.IDENTIFIERAT: frozenset(
-        {NeedStatus.PAGAR, NeedStatus.HANTERAT, NeedStatus.AVSLUTAT}
-    ),
-    NeedStatus.PAGAR: frozenset(
-        {NeedStatus.IDENTIFIERAT, NeedStatus.HANTERAT, NeedStatus.AVSLUTAT}
-    ),
-    NeedStatus.HANTERAT: frozenset({NeedStatus.PAGAR}),
-    NeedStatus.AVSLUTAT: frozenset({NeedStatus.IDENTIFIERAT}),
-}
-
-NEED_STATUS_CSS: dict[str, str] = {
-    NeedStatus.IDENTIFIERAT: "status-warn",
-    NeedStatus.PAGAR: "status-info",
-    NeedStatus.HANTERAT: "status-ok",
-    NeedStatus.AVSLUTAT: "status-neutral",
-}
-
-
 class DevelopmentNeed(models.Model):
     """An utvecklingsbehov a unit has seen and handles (domain.md §3, phases 2 and 4)."""
+
+    Status = NeedStatus
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="needs"
@@ -444,58 +453,6 @@ class DevelopmentNeed(models.Model):
         return self.title
 
 
-class ReadinessCount(models.Model):
-    """How many of a party's units of one level have an item in each counted status, and the
-    sum of the percentages those statuses imply (a missing row: all Ej påbörjad).
-
-    A summary of ``Progress`` so that county-wide readiness reads ~2 600 rows instead of
-    ~40 000. Kept in step by ``implementation.readiness.summaries`` in the same transaction as every
-    progress write; ``manage.py rebuild_readiness`` recomputes it from scratch. Retired items
-    and items of another level are filtered when reading, so retiring an item needs no update.
-    """
-
-    party = models.ForeignKey("agreements.Party", on_delete=models.CASCADE, related_name="+")
-    level = models.CharField(max_length=30, choices=Level)
-    responsibility = models.ForeignKey(Responsibility, on_delete=models.CASCADE, related_name="+")
-    done = models.IntegerField(default=0)
-    excluded = models.IntegerField(default=0)
-    blocked = models.IntegerField(default=0)
-    in_progress = models.IntegerField(default=0)
-    points = models.IntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("beredskap (summering)")
-        verbose_name_plural = _("beredskap (summering)")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["party", "level", "responsibility"], name="readinesscount_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.party_id}/{self.level}/{self.responsibility_id}"
-
-
-class ReadinessWeek(models.Model):
-    """The progress log's deltas summed per party and week (Monday, Swedish time), over the
-    active items only: what the weekly readiness history walks back with.
-
-    Kept in step by ``implementation.readiness.summaries`` in the same transaction as the log entry (and as
-    retiring or restoring an item); ``manage.py rebuild_readiness`` recomputes it.
-    """
-
-    party = models.ForeignKey("agreements.Party", on_delete=models.CASCADE, related_name="+")
-    week = models.DateField()
-    done_delta = models.IntegerField(default=0)
-    excluded_delta = models.IntegerField(default=0)
-    points_delta = models.IntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("beredskap per vecka (summering)")
-        verbose_name_plural = _("beredskap per vecka (summering)")
-        constraints = [
-            models.UniqueConstraint(fields=["party", "week"], name="readinessweek_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.party_id}/{self.week}"
+# The readiness summary tables are models of this app kept in their own module; imported here so
+# that ``implementation.models`` stays the one place to import them from.
+from implementation.summary_models import ReadinessCount, ReadinessWeek  # noqa: E402, F401

@@ -52,6 +52,8 @@ def leads_parent(user, unit: Unit) -> bool:
 
 
 def can_edit_progress(user, unit: Unit) -> bool:
+    if unit.retired_at:  # a retired unit is read-only, for everyone (issue #19)
+        return False
     if is_forvaltare(user):
         return True
     if not can_view(user) or user.party_id != unit.party_id:
@@ -61,6 +63,8 @@ def can_edit_progress(user, unit: Unit) -> bool:
 
 def can_manage_unit(user, unit: Unit) -> bool:
     """Edit the unit itself (name, parent)."""
+    if unit.retired_at:  # a retired unit is read-only, for everyone (issue #19)
+        return False
     if is_forvaltare(user):
         return True
     return (
@@ -71,6 +75,8 @@ def can_manage_unit(user, unit: Unit) -> bool:
 
 
 def can_add_verksamhet(user, forvaltning: Unit) -> bool:
+    if forvaltning.retired_at:  # a retired unit is read-only, for everyone (issue #19)
+        return False
     if is_forvaltare(user):
         return True
     return (
@@ -82,6 +88,8 @@ def can_add_verksamhet(user, forvaltning: Unit) -> bool:
 
 def can_manage_members(user, unit: Unit) -> bool:
     """Appoint or remove leads and group members of the unit."""
+    if unit.retired_at:  # a retired unit is read-only, for everyone (issue #19)
+        return False
     if is_forvaltare(user):
         return True
     if not can_view(user) or user.party_id != unit.party_id:
@@ -109,3 +117,28 @@ def writable_unit_ids(user) -> set[int]:
 def has_units(user) -> bool:
     """True if the user is appointed to at least one unit (Min sida has something to show)."""
     return bool(_memberships(user))
+
+
+# --- predicates of the views (``core.permissions.permission_required_for``): (user, object) ----
+def can_add_unit(user, party) -> bool:
+    """Add a unit (a förvaltning or a regionövergripande unit) to a party."""
+    return can_manage_catalogue(user)
+
+
+def can_change_catalogue(user, obj=None) -> bool:
+    """Change a phase or a checklist item."""
+    return can_manage_catalogue(user)
+
+
+def can_end_membership(user, membership: UnitMembership) -> bool:
+    return can_manage_members(user, membership.unit)
+
+
+def can_edit_need(user, need) -> bool:
+    """A development need is written by those who write its unit's progress."""
+    return can_edit_progress(user, need.unit)
+
+
+def can_download_evidence(user, evidence) -> bool:
+    """Evidence files are read by every logged-in user, like the rest of the tracking."""
+    return can_view(user)

@@ -157,7 +157,8 @@ def prepare_database() -> bool:
 
 
 def build_plan(*, leads: int, capacity: int) -> dict:
-    from implementation.models import COMMENT_REQUIRED, TRANSITIONS, Level
+    from implementation.models import Level
+    from implementation.workflow import COMMENT_REQUIRED, TRANSITIONS
 
     accounts = ensure_leads(leads)
     reset_progress([a["unit_id"] for a in accounts])

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from core.workflow import Transition, Workflow
 from implementation.models import MembershipRole
 
 
@@ -111,6 +112,31 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.used_at is None and self.revoked_at is None
+
+
+_STATE = Invitation.State
+# The invitation's moves (its state is derived from used_at, revoked_at and expires_at).
+INVITATION_FLOW = Workflow(
+    "inbjudan",
+    [
+        Transition(
+            "resend",
+            sources={_STATE.PENDING, _STATE.EXPIRED},
+            target=_STATE.PENDING,
+            label=_("Skicka igen"),
+        ),
+        Transition(
+            "revoke",
+            sources={_STATE.PENDING, _STATE.EXPIRED},
+            target=_STATE.REVOKED,
+            label=_("Återkalla"),
+        ),
+        Transition("accept", sources={_STATE.PENDING}, target=_STATE.USED, label=_("Acceptera")),
+        Transition(
+            "add_role", sources={_STATE.PENDING, _STATE.EXPIRED}, label=_("Lägga till ett uppdrag")
+        ),
+    ],
+)
 
 
 class InvitedRole(models.Model):

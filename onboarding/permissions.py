@@ -8,19 +8,26 @@ Scopes:
   förbund's member municipalities, writes nothing.
 - ``forvaltning_lead``: the active lead of a förvaltning (implementation): invites people to
   that förvaltning and its verksamheter (nothing else here).
+- ``verksamhet_owner``: the active lead of the förvaltning a verksamhet belongs to (may retire
+  that verksamhet).
 - ``registrator``: keeps the function addresses of parties, kommunalförbund and joint bodies.
+
+Retiring a unit: the Förvaltare, the party's samordnare, the förvaltning's lead for its own
+verksamheter. Restoring one: the Förvaltare only.
 
 A samordnare of Borås can change nothing of Göteborg's (the party must match).
 """
 
 from core.roles import Role, has_role
 from implementation import permissions as unit_permissions
+from implementation.models import Level
 
 FORVALTARE = "forvaltare"
 SAMORDNARE = "samordnare"
 FORBUND_SAMORDNARE = "forbund_samordnare"
 FORVALTNING_LEAD = "forvaltning_lead"
 REGISTRATOR = "registrator"
+VERKSAMHET_OWNER = "verksamhet_owner"
 SIGNED_IN = "signed_in"
 
 # action → the scopes allowed
@@ -28,6 +35,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "view_hub": (SIGNED_IN,),
     "view_party": (FORVALTARE, SAMORDNARE, FORBUND_SAMORDNARE),
     "manage_units": (FORVALTARE, SAMORDNARE),
+    "retire_unit": (FORVALTARE, SAMORDNARE, VERKSAMHET_OWNER),
+    "restore_unit": (FORVALTARE,),
     "manage_members": (FORVALTARE, SAMORDNARE),
     "import": (FORVALTARE, SAMORDNARE),
     "invite": (FORVALTARE, SAMORDNARE, FORVALTNING_LEAD),
@@ -72,6 +81,13 @@ def _in_scope(user, scope: str, party=None, unit=None) -> bool:
         if unit is None:
             return False
         return unit_permissions.can_manage_members(user, unit)
+    if scope == VERKSAMHET_OWNER:
+        return (
+            unit is not None
+            and unit.level == Level.VERKSAMHET
+            and user.party_id == unit.party_id
+            and unit_permissions.leads_parent(user, unit)
+        )
     raise KeyError(scope)
 
 
@@ -82,3 +98,24 @@ def may(user, action: str, *, party=None, unit=None) -> bool:
     if unit is not None and party is None:
         party = unit.party
     return any(_in_scope(user, scope, party, unit) for scope in RULES[action])
+
+
+# --- predicates for core.permissions.permission_required_for (predicate(user, obj)) ---------
+def can_retire_unit(user, unit) -> bool:
+    return may(user, "retire_unit", unit=unit)
+
+
+def can_restore_unit(user, unit) -> bool:
+    return may(user, "restore_unit", unit=unit)
+
+
+def can_manage_members_of(user, membership) -> bool:
+    return may(user, "manage_members", party=membership.unit.party)
+
+
+def can_manage_invitation(user, invitation) -> bool:
+    return may(user, "manage_invitation", party=invitation.party)
+
+
+def can_confirm_import(user, batch) -> bool:
+    return may(user, "import", party=batch.party)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from agreements.models import Party
-from implementation.models import Unit, UnitMembership
+from implementation.models import Progress, Unit, UnitMembership
 from onboarding.models import Invitation, InvitedRole
 
 
@@ -77,3 +77,28 @@ def users(q: str = "", party: str = "", role: str = "") -> QuerySet[User]:
 
 def open_invitation_count(party: Party) -> int:
     return open_invitations().filter(party=party, expires_at__gt=timezone.now()).count()
+
+
+def retired_units(party: Party) -> QuerySet[Unit]:
+    """The party's retired units, newest first (for the Förvaltare's undo)."""
+    return (
+        Unit.all_objects.filter(party=party)
+        .retired()
+        .select_related("parent", "retired_by")
+        .order_by("-retired_at", "name")
+    )
+
+
+def retire_preview(unit: Unit) -> dict:
+    """What retiring ``unit`` would end or keep (the confirm page). Three queries."""
+    return {
+        "memberships": list(
+            UnitMembership.objects.filter(unit=unit, is_active=True)
+            .select_related("user")
+            .order_by("role", "user__first_name")
+        ),
+        "invited": InvitedRole.objects.filter(
+            unit=unit, invitation__used_at=None, invitation__revoked_at=None
+        ).count(),
+        "progress": Progress.objects.filter(unit=unit).count(),
+    }

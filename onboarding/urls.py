@@ -10,6 +10,11 @@ urlpatterns = [
     path("part/<slug:slug>/personer/", views.people, name="people"),
     path("part/<slug:slug>/enheter/ny/", views.unit_create, name="unit_create"),
     path("part/<slug:slug>/enheter/<slug:unit>/andra/", views.unit_edit, name="unit_edit"),
+    path("part/<slug:slug>/enheter/<slug:unit>/avveckla/", views.unit_retire, name="unit_retire"),
+    path(
+        "part/<slug:slug>/enheter/<slug:unit>/aterstall/", views.unit_restore, name="unit_restore"
+    ),
+    path("part/<slug:slug>/avvecklade/", views.retired, name="retired"),
     path("part/<slug:slug>/bjud-in/", views.invite, name="invite"),
     path("part/<slug:slug>/import/", views.import_upload, name="import"),
     path("part/<slug:slug>/import/mall/", views.import_template, name="import_template"),

@@ -101,14 +101,15 @@ def test_page_queries_do_not_grow_with_data(
     # party (accounts.backends), which the header names. The county overview reads the
     # readiness summaries; Min sida sums its units' stats from its checklist; the förvaltning
     # page reads its group and its verksamheter's leads in one query, and its verksamheter's
-    # stats in two; the unit pages read their items' named files and links in one.
+    # stats in two; the unit pages read their items' named files and links in one, and their
+    # history (``{% historik unit %}``) reads the audit events and the row diffs (one each).
     assert small == {
         "index": 8,
         "min sida": 8,  # + bodies' actions of the user (one query)
         "part": 7,
-        "förvaltning": 15,  # + the joint documents' state on related items (one query)
+        "förvaltning": 16,  # + the joint documents' state on related items (one query)
         "matris": 7,
-        "verksamhet": 13,  # + the joint documents' state on related items (one query)
+        "verksamhet": 14,  # + the joint documents' state on related items (one query)
         "utan ansvarig": 5,  # + onboarding's open invitations (one query)
         "faser": 4,
         "export": 9,

@@ -73,10 +73,16 @@ def test_import_40_units_60_people_then_again_changes_nothing(goteborg, coordina
     again = _apply(goteborg, coordinator, rows)
     assert again == {"units": 0, "appointed": 0, "invited": 0, "roles_added": 0}
     assert _state() == before
-    # Units and invitations are audited with the coordinator as actor.
-    from auditlog.models import LogEntry
+    # Units and invitations are audited (one event each, the coordinator as actor), once.
+    from core.models import AuditEvent
 
-    assert LogEntry.objects.filter(actor=coordinator).count() >= 100
+    mine = AuditEvent.objects.filter(actor=coordinator)
+    assert mine.filter(action="implementation.unit.imported").count() == 40
+    sent = mine.filter(action="onboarding.invitation.sent")
+    assert sent.count() == 60
+    assert all(e.data["enheter"] and e.data["importfil"] for e in sent)
+    assert mine.filter(action="onboarding.import.applied").count() == 2  # two files
+    assert mine.filter(action="onboarding.import.checked").count() == 2
 
 
 def test_dry_run_lists_every_error_by_row_and_writes_nothing(

@@ -77,6 +77,25 @@ def build(o, users, t: str) -> None:
             }
         ],
     )
+    # Retiring (issue #19): a verksamhet of the own förvaltning, and one retired already.
+    from implementation.models import Level, Unit
+
+    o.ob_retire_unit = Unit.objects.create(
+        party=o.party,
+        level=Level.VERKSAMHET,
+        parent=o.forvaltning,
+        name="Svep-avvecklas" + t,
+        slug="s-avvecklas",
+    )
+    o.ob_retired_unit = Unit.objects.create(
+        party=o.party,
+        level=Level.VERKSAMHET,
+        parent=o.forvaltning,
+        name="Svep-avvecklad" + t,
+        slug="s-avvecklad",
+        retired_at=timezone.now(),
+        retired_reason="Nedlagd" + t,
+    )
     o.ob_federation = Federation.objects.order_by("slug").first()
     o.ob_user = users["other"]
 
@@ -88,6 +107,9 @@ def url_for(name: str, o):
         "onboarding:people": party,
         "onboarding:unit_create": party,
         "onboarding:unit_edit": {**party, "unit": o.verksamhet.slug},
+        "onboarding:unit_retire": {**party, "unit": o.ob_retire_unit.slug},
+        "onboarding:unit_restore": {**party, "unit": o.ob_retired_unit.slug},
+        "onboarding:retired": party,
         "onboarding:invite": party,
         "onboarding:import": party,
         "onboarding:import_template": party,
@@ -119,6 +141,12 @@ ACCESS = {
         FORVALTARE_ONLY_POST,
         lambda o: {"name": TEXT, "parent": str(o.forvaltning.pk)},
     ),
+    # Retiring a verksamhet: the Förvaltare, the party's samordnare (not an actor here) and the
+    # lead of its förvaltning (own); Borås's samordnare is refused like Borås's lead. Restoring:
+    # the Förvaltare only. The retired units' list: who sees the party's organisation.
+    "onboarding:unit_retire": Rule(UNIT_WRITERS_GET, UNIT_WRITERS_POST, {"reason": TEXT}),
+    "onboarding:unit_restore": Rule(FORVALTARE_ONLY_GET, FORVALTARE_ONLY_POST),
+    "onboarding:retired": Rule(FORVALTARE_ONLY_GET, READ_POST),
     # The förvaltning's lead (own) may invite to the förvaltning and its verksamheter.
     "onboarding:invite": Rule(
         UNIT_WRITERS_GET,

@@ -1,4 +1,6 @@
-"""Management pages: units, leads, phases, checklist items, development needs, bulk update."""
+"""Management pages: units, leads, phases, checklist items, development needs, bulk update.
+
+Each names its rule from ``implementation.permissions`` (``permission_required_for``)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.models import Party
+from core.permissions import check, permission_required_for
 from implementation import bulk, permissions, selectors
 from implementation.forms import (
     BulkUploadForm,
@@ -31,7 +34,7 @@ from implementation.services import (
     unit_create,
     unit_update,
 )
-from implementation.views import _require, _xlsx, unit_url
+from implementation.views.common import load_unit, unit_crumbs, unit_url, xlsx_download
 
 
 def _form_page(request, form, *, title: str, back: str, intro: str = "", **extra):
@@ -51,10 +54,37 @@ def _run(form, call) -> object | None:
         return None
 
 
+def _load_party(request, party: str) -> Party:
+    return get_object_or_404(Party, slug=party)
+
+
+def _load_phase(request, code: str) -> Phase:
+    return get_object_or_404(Phase, code=code)
+
+
+def _load_item(request, code: str) -> Responsibility:
+    return get_object_or_404(Responsibility, code=code)
+
+
+def _load_membership(request, party: str, unit: str, pk: int) -> UnitMembership:
+    unit_obj = load_unit(request, party, unit)
+    membership = get_object_or_404(
+        UnitMembership.objects.select_related("user"), pk=pk, unit=unit_obj
+    )
+    membership.unit = unit_obj  # the loaded page's unit, with its party and parent
+    return membership
+
+
+def _load_need(request, party: str, unit: str, pk: int) -> DevelopmentNeed:
+    unit_obj = load_unit(request, party, unit)
+    need = get_object_or_404(DevelopmentNeed, pk=pk, unit=unit_obj)
+    need.unit = unit_obj
+    return need
+
+
 # --- units -----------------------------------------------------------------------------------
-def unit_create_view(request, party: str):
-    party_obj = get_object_or_404(Party, slug=party)
-    _require(permissions.can_manage_catalogue(request.user))
+@permission_required_for(permissions.can_add_unit, load=_load_party)
+def unit_create_view(request, party_obj: Party):
     form = UnitForm(request.POST or None, party=party_obj)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -79,9 +109,8 @@ def unit_create_view(request, party: str):
     )
 
 
-def verksamhet_create(request, party: str, unit: str):
-    forvaltning = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_add_verksamhet(request.user, forvaltning))
+@permission_required_for(permissions.can_add_verksamhet, load=load_unit)
+def verksamhet_create(request, forvaltning):
     form = UnitForm(
         request.POST or None,
         party=forvaltning.party,
@@ -112,9 +141,8 @@ def verksamhet_create(request, party: str, unit: str):
     )
 
 
-def unit_edit(request, party: str, unit: str):
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_manage_unit(request.user, unit_obj))
+@permission_required_for(permissions.can_manage_unit, load=load_unit)
+def unit_edit(request, unit_obj):
     forvaltare = permissions.is_forvaltare(request.user)
     form = UnitForm(
         request.POST or None,
@@ -142,9 +170,8 @@ def unit_edit(request, party: str, unit: str):
 
 
 # --- leads and group members -----------------------------------------------------------------
-def members(request, party: str, unit: str):
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_manage_members(request.user, unit_obj))
+@permission_required_for(permissions.can_manage_members, load=load_unit)
+def members(request, unit_obj):
     form = MembershipForm(request.POST or None, candidates=selectors.lead_candidates(unit_obj))
     if request.method == "POST" and form.is_valid():
         done = _run(
@@ -168,17 +195,19 @@ def members(request, party: str, unit: str):
     return render(
         request,
         "implementation/members.html",
-        {"unit": unit_obj, "form": form, "current": current},
+        {
+            "unit": unit_obj,
+            "form": form,
+            "current": current,
+            "crumbs": unit_crumbs(unit_obj, linked=True),
+        },
     )
 
 
 @require_POST
-def member_end(request, party: str, unit: str, pk: int):
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_manage_members(request.user, unit_obj))
-    membership = get_object_or_404(
-        UnitMembership.objects.select_related("user"), pk=pk, unit=unit_obj
-    )
+@permission_required_for(permissions.can_end_membership, load=_load_membership)
+def member_end(request, membership: UnitMembership):
+    unit_obj = membership.unit
     membership_end(membership=membership, actor=request.user)
     permissions.forget(request.user)
     messages.success(request, _("Uppdraget för %(user)s är avslutat.") % {"user": membership.user})
@@ -186,9 +215,8 @@ def member_end(request, party: str, unit: str, pk: int):
 
 
 # --- phases and items ------------------------------------------------------------------------
-def phase_edit(request, code: str):
-    _require(permissions.can_manage_catalogue(request.user))
-    phase = get_object_or_404(Phase, code=code)
+@permission_required_for(permissions.can_change_catalogue, load=_load_phase)
+def phase_edit(request, phase: Phase):
     form = PhaseForm(request.POST or None, instance=phase)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -216,7 +244,7 @@ def phase_edit(request, code: str):
 
 
 def item_create(request):
-    _require(permissions.can_manage_catalogue(request.user))
+    check(request.user, None, predicate=permissions.can_change_catalogue)
     form = ResponsibilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -242,9 +270,8 @@ def item_create(request):
     )
 
 
-def item_edit(request, code: str):
-    _require(permissions.can_manage_catalogue(request.user))
-    item = get_object_or_404(Responsibility, code=code)
+@permission_required_for(permissions.can_change_catalogue, load=_load_item)
+def item_edit(request, item: Responsibility):
     form = ResponsibilityForm(request.POST or None, instance=Responsibility.objects.get(pk=item.pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -273,9 +300,8 @@ def item_edit(request, code: str):
 
 
 @require_POST
-def item_toggle(request, code: str):
-    _require(permissions.can_manage_catalogue(request.user))
-    item = get_object_or_404(Responsibility, code=code)
+@permission_required_for(permissions.can_change_catalogue, load=_load_item)
+def item_toggle(request, item: Responsibility):
     responsibility_set_active(item=item, actor=request.user, active=not item.is_active)
     if item.is_active:
         messages.success(request, _("Ansvaret är aktivt igen."))
@@ -285,9 +311,8 @@ def item_toggle(request, code: str):
 
 
 # --- development needs -----------------------------------------------------------------------
-def need_create_view(request, party: str, unit: str):
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_edit_progress(request.user, unit_obj))
+@permission_required_for(permissions.can_edit_progress, load=load_unit)
+def need_create_view(request, unit_obj):
     form = NeedForm(request.POST or None, unit=unit_obj)
     del form.fields["status"]  # a new need starts as Identifierat
     if request.method == "POST" and form.is_valid():
@@ -314,10 +339,9 @@ def need_create_view(request, party: str, unit: str):
     )
 
 
-def need_edit(request, party: str, unit: str, pk: int):
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_edit_progress(request.user, unit_obj))
-    need = get_object_or_404(DevelopmentNeed, pk=pk, unit=unit_obj)
+@permission_required_for(permissions.can_edit_need, load=_load_need)
+def need_edit(request, need: DevelopmentNeed):
+    unit_obj = need.unit
     form = NeedForm(
         request.POST or None, instance=DevelopmentNeed.objects.get(pk=need.pk), unit=unit_obj
     )
@@ -348,18 +372,16 @@ def need_edit(request, party: str, unit: str, pk: int):
 
 
 # --- bulk update -----------------------------------------------------------------------------
-def bulk_template(request, party: str, unit: str):
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_edit_progress(request.user, unit_obj))
-    return _xlsx(
+@permission_required_for(permissions.can_edit_progress, load=load_unit)
+def bulk_template(request, unit_obj):
+    return xlsx_download(
         bulk.template_bytes(unit_obj),
         bulk.export_filename("mall", unit_obj.party.slug, unit_obj.slug),
     )
 
 
-def bulk_upload(request, party: str, unit: str):
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_edit_progress(request.user, unit_obj))
+@permission_required_for(permissions.can_edit_progress, load=load_unit)
+def bulk_upload(request, unit_obj):
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -372,7 +394,12 @@ def bulk_upload(request, party: str, unit: str):
                 return render(
                     request,
                     "implementation/bulk_upload.html",
-                    {"unit": unit_obj, "form": form, "result": result},
+                    {
+                        "unit": unit_obj,
+                        "form": form,
+                        "result": result,
+                        "crumbs": unit_crumbs(unit_obj, linked=True),
+                    },
                 )
             messages.success(
                 request,
@@ -382,5 +409,10 @@ def bulk_upload(request, party: str, unit: str):
     return render(
         request,
         "implementation/bulk_upload.html",
-        {"unit": unit_obj, "form": form, "result": result},
+        {
+            "unit": unit_obj,
+            "form": form,
+            "result": result,
+            "crumbs": unit_crumbs(unit_obj, linked=True),
+        },
     )

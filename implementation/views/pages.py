@@ -1,23 +1,22 @@
-"""Pages of implementation tracking: overview, Min sida, party, unit, förvaltning, progress.
-
-Views are thin: permission → form → one service call → redirect/message. Management pages
-(units, leads, phases, items, development needs, bulk update) live in views_manage.py.
+"""The read pages of implementation tracking (everyone logged in reads everything): the
+overview, units without a lead, a party, a unit, a förvaltning's matrix, one item of a unit (with
+its edit form for those who may write it), evidence files, exports and the phases.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from agreements.models import Federation, Party
-from core.exports import XLSX_MIME
+from core.permissions import permission_required_for
 from implementation import bulk, evidence, permissions, readiness, selectors
-from implementation.forms import ProgressForm, QuickStatusForm
+from implementation.forms import ProgressForm
 from implementation.models import (
     Evidence,
     Level,
@@ -29,18 +28,7 @@ from implementation.models import (
     Unit,
 )
 from implementation.services import progress_update
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def unit_url(unit: Unit, name: str = "unit", **kwargs) -> str:
-    return reverse(
-        f"implementation:{name}",
-        kwargs={"party": unit.party.slug, "unit": unit.slug, **kwargs},
-    )
+from implementation.views.common import load_unit, unit_crumbs, unit_url, xlsx_download
 
 
 # --- overview --------------------------------------------------------------------------------
@@ -137,108 +125,6 @@ def _unit_rows(rows) -> list[dict]:
     ]
 
 
-# --- Min sida --------------------------------------------------------------------------------
-# Higher apps add a section to Min sida (registered in their ready()), e.g. bodies: the user's
-# actions from the joint bodies. panel(request) -> a safe HTML fragment or "", in one query.
-MY_PAGE_PANELS: list = []
-
-
-@require_safe
-def my_page(request):
-    data = selectors.my_page(request.user)
-    context = _my_context(request, data)
-    context["panels"] = [html for panel in MY_PAGE_PANELS if (html := panel(request))]
-    return render(request, "implementation/my_page.html", context)
-
-
-def _my_context(request, data) -> dict:
-    rollups = _rollups(data)
-    return {
-        "data": data,
-        "rollups": rollups,
-        "today": timezone.localdate(),
-    }
-
-
-def _rollups(data) -> list[dict]:
-    """One row per unit on Min sida, plus a roll-up for each förvaltning with verksamheter."""
-    rows = []
-    for unit in data.units:
-        stats = data.stats[unit.pk]
-        if unit.level == Level.FORVALTNING:
-            kids = [u for u in data.units if u.parent_id == unit.pk]
-            if kids:
-                stats = selectors.total([stats, *(data.stats[k.pk] for k in kids)])
-        rows.append(
-            {
-                "unit": unit,
-                "stats": stats,
-                "own": data.stats[unit.pk],
-                "leads": data.leads.get(unit.pk, []),
-                "is_rollup": stats is not data.stats[unit.pk],
-            }
-        )
-    return rows
-
-
-@require_POST
-def quick_status(request, unit_id: int, item_id: int):
-    """Change an item's status with a comment from Min sida (htmx, or a plain form post)."""
-    unit = get_object_or_404(Unit.objects.select_related("party", "parent"), pk=unit_id)
-    _require(permissions.can_edit_progress(request.user, unit))
-    item = get_object_or_404(Responsibility.objects.select_related("phase"), pk=item_id)
-    progress = Progress.objects.filter(unit=unit, responsibility=item).first()
-    form = QuickStatusForm(
-        request.POST, current_status=progress.status if progress else Status.EJ_PABORJAD
-    )
-    saved = unchanged = False
-    if form.is_valid():
-        try:
-            entry = progress_update(
-                unit=unit,
-                responsibility=item,
-                actor=request.user,
-                status=form.cleaned_data["status"],
-                comment=form.cleaned_data["comment"],
-            )
-            saved = True
-            unchanged = entry is None
-        except ValidationError as error:
-            form.add_error(None, error)
-    htmx = bool(request.headers.get("HX-Request"))
-    if unchanged and not htmx:
-        messages.info(request, _("Inget ändrades: välj en ny status eller skriv en kommentar."))
-        return redirect("implementation:my_page")
-    if saved and not htmx:
-        messages.success(
-            request,
-            _("Sparat: ”%(item)s” för %(unit)s har nu status %(status)s.")
-            % {
-                "item": item.title,
-                "unit": unit.name,
-                "status": Status(form.cleaned_data["status"]).label,
-            },
-        )
-        return redirect("implementation:my_page")
-    context = {
-        **_my_context(request, selectors.my_page(request.user)),
-        "row_unit": unit,
-        "row_item": item,
-        "row_section": request.POST.get("section", ""),
-        "form": form,
-        "saved": saved and not unchanged,
-        "unchanged": unchanged,
-        "saved_status": Status(form.cleaned_data["status"]).label if saved else "",
-        "errors": _errors(form),
-    }
-    template = "implementation/_my_area.html" if htmx else "implementation/my_page.html"
-    return render(request, template, context, status=200 if saved or htmx else 400)
-
-
-def _errors(form) -> list[str]:
-    return [str(message) for messages_ in form.errors.values() for message in messages_]
-
-
 # --- party, unit, förvaltning ----------------------------------------------------------------
 @require_safe
 def party(request, party: str):
@@ -285,6 +171,7 @@ def unit(request, party: str, unit: str):
         "implementation/unit.html",
         {
             "unit": unit_obj,
+            "crumbs": unit_crumbs(unit_obj),
             "groups": groups,
             "evidence": {item_id: found for (_unit, item_id), found in lines.items()},
             "kept": {
@@ -325,6 +212,7 @@ def forvaltning_matrix(request, party: str, unit: str):
         "implementation/matrix.html",
         {
             "unit": unit_obj,
+            "crumbs": unit_crumbs(unit_obj, linked=True),
             "matrix": matrix,
             "rows": rows,
             "unit_stats": [(u, matrix.stats.get(u.pk, selectors.Stats())) for u in matrix.units],
@@ -351,8 +239,8 @@ def progress_edit(request, party: str, unit: str, code: str):
     )
     kept = selectors.evidence_of(progress)
     can_edit = permissions.can_edit_progress(request.user, unit_obj) and item.is_active
-    if request.method == "POST":
-        _require(can_edit)
+    if request.method == "POST" and not can_edit:  # read-only page: retired item or no right
+        raise PermissionDenied
     form = None
     if can_edit:
         form = _progress_form(request, progress, kept)
@@ -368,6 +256,7 @@ def progress_edit(request, party: str, unit: str, code: str):
         "implementation/progress_edit.html",
         {
             "unit": unit_obj,
+            "crumbs": unit_crumbs(unit_obj, linked=True),
             "item": item,
             "progress": progress,
             "status": progress.status if progress else Status.EJ_PABORJAD,
@@ -417,17 +306,19 @@ def _save_progress(request, form: ProgressForm, unit_obj: Unit, item: Responsibi
     return True
 
 
-@require_safe
-def evidence_download(request, party: str, unit: str, code: str, pk: int):
-    """One evidence file, served only through this permission-checked view."""
-    unit_obj = selectors.unit_for_page(party_slug=party, unit_slug=unit)
-    _require(permissions.can_view(request.user))
-    kept = get_object_or_404(
+def _load_evidence(request, party: str, unit: str, code: str, pk: int) -> Evidence:
+    return get_object_or_404(
         Evidence,
         pk=pk,
-        progress__unit=unit_obj,
+        progress__unit=load_unit(request, party, unit),
         progress__responsibility__code=code,
     )
+
+
+@require_safe
+@permission_required_for(permissions.can_download_evidence, load=_load_evidence)
+def evidence_download(request, kept: Evidence):
+    """One evidence file, served only through this permission-checked view."""
     if not kept.file:
         raise Http404
     name = kept.file.name.rsplit("/", 1)[-1]
@@ -435,12 +326,6 @@ def evidence_download(request, party: str, unit: str, code: str, pk: int):
 
 
 # --- exports ---------------------------------------------------------------------------------
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_safe
 def unit_export(request, party: str, unit: str):
     """A unit's progress; a förvaltning's includes its verksamheter."""
@@ -448,7 +333,9 @@ def unit_export(request, party: str, unit: str):
     units = [unit_obj]
     if unit_obj.level == Level.FORVALTNING:
         units += list(unit_obj.children.select_related("party", "parent").order_by("name"))
-    return _xlsx(bulk.export_units(units), bulk.export_filename(unit_obj.party.slug, unit_obj.slug))
+    return xlsx_download(
+        bulk.export_units(units), bulk.export_filename(unit_obj.party.slug, unit_obj.slug)
+    )
 
 
 @require_safe
@@ -460,7 +347,7 @@ def party_export(request, party: str):
         .order_by("parent__name", "name")
     )
     units.sort(key=lambda u: ((u.parent.name if u.parent_id else u.name), u.parent_id or 0, u.name))
-    return _xlsx(bulk.export_units(units), bulk.export_filename(party_obj.slug))
+    return xlsx_download(bulk.export_units(units), bulk.export_filename(party_obj.slug))
 
 
 @require_safe
