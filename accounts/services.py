@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.audit import MappingAction, ProviderAction
 from accounts.models import IdentityProvider, OrganisationMapping, User
-from core.audit import audit_actor
+from core.audit import audit_actor, record
 
 METADATA_MAX_BYTES = 2 * 1024 * 1024
 TIMEOUT = 10
@@ -105,8 +106,15 @@ def identity_provider_save(
     else:
         _refresh_oidc(provider)
     provider.full_clean()
+    created = provider._state.adding
     with transaction.atomic(), audit_actor(actor):
         provider.save()
+        record(
+            actor=actor,
+            action=ProviderAction.CREATED if created else ProviderAction.UPDATED,
+            obj=provider,
+            data={"protocol": provider.protocol, "entity_id": provider.entity_id or None},
+        )
     return provider
 
 
@@ -117,9 +125,21 @@ def organisation_mapping_save(
     mapping.full_clean()
     with transaction.atomic(), audit_actor(actor):
         mapping.save()
+        record(
+            actor=actor,
+            action=MappingAction.SAVED,
+            obj=mapping,
+            data={"identifier": mapping.identifier, "party_id": mapping.party_id},
+        )
     return mapping
 
 
 def organisation_mapping_delete(*, mapping: OrganisationMapping, actor: User | None) -> None:
     with transaction.atomic(), audit_actor(actor):
+        record(
+            actor=actor,
+            action=MappingAction.DELETED,
+            obj=mapping,
+            data={"identifier": mapping.identifier, "party_id": mapping.party_id},
+        )
         mapping.delete()

@@ -11,7 +11,7 @@ from core.roles import Role, has_role
 RECORDING_ROLES = (Role.FORVALTARE, Role.REGISTRATOR)
 
 
-def can_view(user) -> bool:
+def can_view(user, obj=None) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 

@@ -1,7 +1,8 @@
 """Every write of the agreements app: decisions in the adoption register and documents.
 
 Services are keyword-only, take an explicit actor, validate everything before they write,
-write all or nothing and leave audit entries (django-auditlog) attributed to the actor.
+write all or nothing and record their audit events (``agreements.audit``) in the same
+transaction; django-auditlog keeps the row diffs beside them.
 """
 
 import datetime as dt
@@ -14,8 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agreements import permissions
+from agreements.audit import AddressAction, AgreementAction, DecisionAction
 from agreements.models import Agreement, AgreementDocument, Decision, Party
-from core.audit import audit_actor
+from core.audit import audit_actor, record, record_many
 from core.uploads import UploadValidator
 
 DOCUMENT_VALIDATOR = UploadValidator(kinds=("pdf",), max_bytes=10 * 1024 * 1024)
@@ -203,7 +205,25 @@ def _create_decisions(
             decision.full_clean()
             decision.save()
             decisions.append(decision)
+        # One meeting's decision on several agreements: one event per decision, one INSERT.
+        record_many(actor=actor, action=DecisionAction.RECORDED, objs=decisions, data=_data)
     return decisions
+
+
+def _data(decision: Decision, **changes) -> dict:
+    """The event data of a decision: whose it is (the party's page filters on ``party_id``),
+    what it says, and the ``[before, after]`` of a correction."""
+    return {
+        "party_id": decision.party_id,
+        "agreement_id": decision.agreement_id,
+        "decided_on": decision.decided_on.isoformat(),
+        "outcome": decision.outcome,
+        **changes,
+    }
+
+
+def _value(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def decision_correct(
@@ -235,13 +255,22 @@ def decision_correct(
     )
     if errors:
         raise ValidationError(errors)
-    decision.decided_on = decided_on
-    decision.body = body
-    decision.body_other = body_other.strip() if body == Decision.Body.OTHER else ""
-    decision.outcome = outcome
-    decision.planned_date = planned_date
-    decision.reference = reference.strip()
-    decision.note = note.strip()
+    values = {
+        "decided_on": decided_on,
+        "body": body,
+        "body_other": body_other.strip() if body == Decision.Body.OTHER else "",
+        "outcome": outcome,
+        "planned_date": planned_date,
+        "reference": reference.strip(),
+        "note": note.strip(),
+    }
+    changes = {
+        name: [_value(getattr(decision, name)), _value(value)]
+        for name, value in values.items()
+        if getattr(decision, name) != value
+    }
+    for name, value in values.items():
+        setattr(decision, name, value)
     with transaction.atomic(), audit_actor(actor):
         # Someone may have deleted it since it was read: a plain save() would then insert it
         # again. Lock the row, and refuse if it is gone (the view says so in Swedish).
@@ -251,6 +280,12 @@ def decision_correct(
             )
         decision.full_clean()
         decision.save(force_update=True)
+        record(
+            actor=actor,
+            action=DecisionAction.CORRECTED,
+            obj=decision,
+            data=_data(decision, **changes),
+        )
     return decision
 
 
@@ -259,6 +294,7 @@ def decision_delete(*, actor, decision: Decision) -> None:
     what it said, and the party's page still shows it in its history."""
     _check_actor(actor, decision.party)
     with transaction.atomic(), audit_actor(actor):
+        record(actor=actor, action=DecisionAction.REMOVED, obj=decision, data=_data(decision))
         decision.delete()
 
 
@@ -289,6 +325,12 @@ def document_add(
     with transaction.atomic(), audit_actor(actor):
         document.full_clean()
         document.save()
+        record(
+            actor=actor,
+            action=AgreementAction.DOCUMENT_ADDED,
+            obj=agreement,
+            data={"document": document.title, "document_id": document.pk},
+        )
     return document
 
 
@@ -299,6 +341,12 @@ def document_remove(*, actor, document: AgreementDocument) -> None:
     stored = document.file.name if document.file else ""
     storage = document.file.storage
     with transaction.atomic(), audit_actor(actor):
+        record(
+            actor=actor,
+            action=AgreementAction.DOCUMENT_REMOVED,
+            obj=document.agreement,
+            data={"document": document.title, "document_id": document.pk},
+        )
         document.delete()
         if stored:
             transaction.on_commit(lambda: storage.delete(stored))
@@ -315,9 +363,11 @@ def _set_address(obj, field: str, email: str, actor) -> None:
         except ValidationError as error:
             raise ValidationError({field: [_("Ange en giltig e-postadress.")]}) from error
     with transaction.atomic(), audit_actor(actor):
+        before = getattr(obj, field)
         setattr(obj, field, email)
         obj.full_clean()
         obj.save(update_fields=[field])
+        record(actor=actor, action=AddressAction.SET, obj=obj, data={field: [before, email]})
 
 
 def federation_set_email(*, federation, email: str, actor) -> None:

@@ -1,7 +1,7 @@
 """Pages of the agreements app: thin — permission, form, one service call, redirect."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,7 +20,7 @@ from agreements.forms import (
     RegisterFilterForm,
 )
 from agreements.models import Agreement, AgreementDocument, Decision, Delregion, Federation, Party
-from core.permissions import RoleRequiredMixin
+from core.permissions import PermissionRequiredForMixin, RoleRequiredMixin
 from core.roles import Role, has_role
 
 
@@ -111,11 +111,18 @@ class DocumentCreateView(RoleRequiredMixin, View):
         return render(request, view.template_name, context, status=400)
 
 
-class DocumentDownloadView(View):
+class _DocumentById:
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            AgreementDocument.objects.select_related("agreement"), pk=self.kwargs["pk"]
+        )
+
+
+class DocumentDownloadView(PermissionRequiredForMixin, _DocumentById, View):
+    predicate = staticmethod(permissions.can_view)
+
     def get(self, request, pk):
-        document = get_object_or_404(AgreementDocument, pk=pk)
-        if not permissions.can_view(request.user):
-            raise PermissionDenied
+        document = self.object
         if document.is_link:
             return HttpResponseRedirect(document.url)
         name = f"{document.agreement.slug}-{document.pk}.pdf"
@@ -275,14 +282,21 @@ class DecisionCreateView(RoleRequiredMixin, TemplateView):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class _DecisionObjectMixin:
-    def get_decision(self, pk) -> Decision:
-        decision = get_object_or_404(
-            Decision.objects.select_related("party", "agreement", "recorded_by"), pk=pk
+class _DecisionById:
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Decision.objects.select_related("party", "agreement", "recorded_by"),
+            pk=self.kwargs["pk"],
         )
-        if not permissions.can_change_decision(self.request.user, decision):
-            raise PermissionDenied
-        return decision
+
+
+class _DecisionObjectMixin(PermissionRequiredForMixin, _DecisionById):
+    """The decision of the URL, once the rule ``can_change_decision`` allows it (403)."""
+
+    predicate = staticmethod(permissions.can_change_decision)
+
+    def get_decision(self, pk) -> Decision:
+        return self.object
 
 
 class DecisionCorrectView(RoleRequiredMixin, _DecisionObjectMixin, TemplateView):

@@ -53,4 +53,4 @@ class ConferencesConfig(AppConfig):
         evidence.register(conference_evidence)
 
         # The recipients' dispatch log follows their outbox rows (core.outbox listeners).
-        import conferences.services.invitations  # noqa: F401
+        import conferences.services.dispatch  # noqa: F401

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from core.audit import audit_actor
+from conferences.audit import ConferenceAction
+from core.audit import audit_actor, record
 
 # The checklist items about taking part in dialogue conferences (implementation reference data).
 DIALOGUE_ITEM_CODES = ("p2-verksamhet-dialogkonferenser", "p2-forvaltning-dialogkonferenser")
@@ -61,6 +62,12 @@ def checklist_link_add(*, conference, responsibility, actor):
             ).select_related("unit", "conference")
             for registration in attended:
                 _mark_done(registration, link, actor)
+            record(
+                actor=actor,
+                action=ConferenceAction.EVIDENCE_LINKED,
+                obj=conference,
+                data={"responsibility": responsibility.code},
+            )
     except IntegrityError as error:
         raise ValidationError(_("Konferensen är redan kopplad till det ansvaret.")) from error
     return link
@@ -69,6 +76,12 @@ def checklist_link_add(*, conference, responsibility, actor):
 def checklist_link_remove(*, link, actor) -> None:
     """Remove the link. Items already marked done stay done: the unit did attend."""
     with transaction.atomic(), audit_actor(actor):
+        record(
+            actor=actor,
+            action=ConferenceAction.EVIDENCE_UNLINKED,
+            obj=link.conference,
+            data={"responsibility": link.responsibility.code},
+        )
         link.delete()
 
 

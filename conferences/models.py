@@ -272,7 +272,7 @@ class Recipient(models.Model):
     """One recipient of one invitation, and the dispatch log of its e-mail.
 
     The unique constraint on (invitation, e-mail) and the claimed status change in
-    ``conferences.services.invitations`` make sure that nobody gets the same invitation twice.
+    ``conferences.services`` make sure that nobody gets the same invitation twice.
     """
 
     class Source(models.TextChoices):

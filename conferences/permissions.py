@@ -23,6 +23,8 @@ RULES: dict[str, tuple] = {
 }
 
 
+# The predicates below are ``rule(user, obj=None) -> bool``, the shape core.permissions' view
+# helpers call (``PermissionRequiredForMixin.predicate``); views name them, nothing else.
 def allowed(user, action: str) -> bool:
     return has_role(user, *RULES[action])
 
@@ -31,11 +33,11 @@ def can_see_needs(user, conference=None) -> bool:
     return allowed(user, "see_needs")
 
 
-def can_open_checkin_early(user) -> bool:
+def can_open_checkin_early(user, conference=None) -> bool:
     return allowed(user, "open_checkin_early")
 
 
-def can_view(user) -> bool:
+def can_view(user, conference=None) -> bool:
     return has_role(user, *READERS)
 
 
@@ -48,7 +50,7 @@ def can_see_participants(user, conference=None) -> bool:
     return can_manage(user, conference)
 
 
-def can_link_evidence(user) -> bool:
+def can_link_evidence(user, conference=None) -> bool:
     return has_role(user, Role.FORVALTARE)
 
 

@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import UserAction
 from accounts.models import ExternalIdentity, IdentityProvider, OrganisationMapping, User
-from core.audit import audit_actor
+from core.audit import audit_actor, record
 from core.roles import Role
 
 logger = logging.getLogger("accounts.sso")
@@ -134,6 +135,12 @@ def _self_signup(identity: Identity) -> User:
     user.set_unusable_password()
     user.full_clean()
     user.save()
+    record(
+        actor=None,
+        action=UserAction.SIGNED_UP,
+        obj=user,
+        data={"provider": identity.provider.slug, "party_id": mapping.party_id},
+    )
     return user
 
 
@@ -187,6 +194,15 @@ def _link(user: User, identity: Identity) -> None:
         ExternalIdentity.objects.create(
             user=user, provider=identity.provider, subject=identity.subject, last_used_at=now
         )
+        record(
+            actor=None,
+            action=UserAction.IDENTITY_LINKED,
+            obj=user,
+            data={"provider": identity.provider.slug},
+        )
+    # (A known identity's ``last_used_at`` is bookkeeping, not domain data: the sign-in itself
+    # is logged as a SignInEvent, so it records no audit event.)
     if identity.hsa_id and not user.hsa_id:
         user.hsa_id = identity.hsa_id
         user.save(update_fields=["hsa_id"])
+        record(actor=None, action=UserAction.HSA_ID_SET, obj=user, data={"hsa_id": user.hsa_id})

@@ -2,7 +2,6 @@
 
 from conferences.services.conferences import (  # noqa: F401
     CANCEL_GRACE,
-    TRANSITIONS,
     checkin_open_early,
     conference_cancel,
     conference_cancel_undo,
@@ -20,25 +19,29 @@ from conferences.services.conferences import (  # noqa: F401
     programme_item_add,
     programme_item_delete,
 )
-from conferences.services.invitations import (  # noqa: F401
-    ImportRejected,
-    PasteRejected,
-    invitation_create,
-    invitation_default_text,
+from conferences.services.dispatch import (  # noqa: F401
     invitation_dispatch,
     invitation_refresh_status,
+    invitations_to_recover,
+)
+from conferences.services.invitations import (  # noqa: F401
+    invitation_create,
+    invitation_default_text,
     invitation_remind,
     invitation_retry_failed,
     invitation_send,
     invitation_update,
-    invitations_to_recover,
     recipient_decline,
     recipient_remove,
+)
+from conferences.services.privacy import sensitive_data_purge  # noqa: F401
+from conferences.services.recipients import (  # noqa: F401
+    ImportRejected,
+    PasteRejected,
     recipients_add_groups,
     recipients_import,
     recipients_paste,
 )
-from conferences.services.privacy import sensitive_data_purge  # noqa: F401
 from conferences.services.registrations import (  # noqa: F401
     checkin_closed_reason,
     offers_expire,

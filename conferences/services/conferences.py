@@ -8,18 +8,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from conferences.audit import ConferenceAction
 from conferences.models import Conference, ConferenceDocument, PreMeeting, ProgrammeItem
-from core.audit import audit_actor
+from conferences.workflow import CONFERENCE_FLOW, LIVE
+from core.audit import audit_actor, record, record_many
 
 St = Conference.Status
-# The status workflow. FULLBOKAD <-> INBJUDAN_SKICKAD also follows the seats automatically.
-TRANSITIONS: dict[str, set[str]] = {
-    St.PLANERAD: {St.INBJUDAN_SKICKAD, St.GENOMFORD, St.INSTALLD},
-    St.INBJUDAN_SKICKAD: {St.FULLBOKAD, St.GENOMFORD, St.INSTALLD},
-    St.FULLBOKAD: {St.INBJUDAN_SKICKAD, St.GENOMFORD, St.INSTALLD},
-    St.GENOMFORD: set(),
-    St.INSTALLD: set(),
-}
 
 EDITABLE_FIELDS = (
     "title",
@@ -64,7 +58,17 @@ def conference_create(*, actor, **fields) -> Conference:
         conference.slug = _unique_slug(conference.title, conference.date)
         conference.full_clean()
         conference.save()
+        record(actor=actor, action=ConferenceAction.CREATED, obj=conference)
     return conference
+
+
+def _json(value):
+    """A field's value as the event's JSON: dates and times as ISO strings."""
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    return str(value)
 
 
 def conference_update(*, conference: Conference, actor, **fields) -> Conference:
@@ -73,14 +77,18 @@ def conference_update(*, conference: Conference, actor, **fields) -> Conference:
         raise TypeError(f"unknown fields {unknown}")
     with transaction.atomic(), audit_actor(actor):
         conference = Conference.objects.select_for_update().get(pk=conference.pk)
-        if conference.status in (St.GENOMFORD, St.INSTALLD):
-            raise ValidationError(_("En genomförd eller inställd konferens kan inte ändras."))
+        _check_editable(conference)
+        changes = {}
         for name, value in fields.items():
+            before = getattr(conference, name)
+            if before != value:
+                changes[name] = [_json(before), _json(value)]
             setattr(conference, name, value)
         conference.full_clean()
         conference.save()
+        record(actor=actor, action=ConferenceAction.UPDATED, obj=conference, data=changes)
         if "capacity" in fields:
-            from conferences.services.registrations import _after_seat_change, _offer_free_seats
+            from conferences.services.seats import _after_seat_change, _offer_free_seats
 
             _offer_free_seats(conference, timezone.now())
             _after_seat_change(conference, timezone.now())
@@ -91,18 +99,29 @@ def conference_set_status(*, conference: Conference, status: str, actor) -> Conf
     """One transition of the workflow; an illegal one raises ValidationError."""
     with transaction.atomic(), audit_actor(actor):
         conference = Conference.objects.select_for_update().get(pk=conference.pk)
-        if status not in TRANSITIONS[conference.status]:
-            raise ValidationError(
-                _("Konferensen kan inte gå från ”%(old)s” till ”%(new)s”.")
-                % {"old": conference.get_status_display(), "new": St(status).label}
-            )
-        if status == St.GENOMFORD and (
-            not conference.date or conference.date > timezone.localdate()
-        ):
-            raise ValidationError(_("En konferens kan markeras som genomförd först på dagen."))
-        conference.status = status
-        conference.save(update_fields=["status"])
+        before = _move(conference, status)
+        record(
+            actor=actor,
+            action=ConferenceAction.STATUS_CHANGED,
+            obj=conference,
+            data={"status": [before, conference.status]},
+        )
     return conference
+
+
+def _move(conference: Conference, status: str) -> str:
+    """Move the (locked) conference to ``status`` if the table allows it; the status before."""
+    if not CONFERENCE_FLOW.allows(status, conference.status):
+        raise ValidationError(
+            _("Konferensen kan inte gå från ”%(old)s” till ”%(new)s”.")
+            % {"old": conference.get_status_display(), "new": St(status).label}
+        )
+    if status == St.GENOMFORD and (not conference.date or conference.date > timezone.localdate()):
+        raise ValidationError(_("En konferens kan markeras som genomförd först på dagen."))
+    before = conference.status
+    conference.status = CONFERENCE_FLOW.target(status, before)
+    conference.save(update_fields=["status"])
+    return before
 
 
 def conferences_mark_held(*, today: dt.date | None = None) -> list[int]:
@@ -114,12 +133,22 @@ def conferences_mark_held(*, today: dt.date | None = None) -> list[int]:
     marked = []
     with transaction.atomic(), audit_actor(None):
         due = Conference.objects.select_for_update().filter(
-            date__lt=today, status__in=[St.PLANERAD, St.INBJUDAN_SKICKAD, St.FULLBOKAD]
+            date__lt=today, status__in=CONFERENCE_FLOW[St.GENOMFORD].sources
         )
+        changed = []
         for conference in due.order_by("date", "pk"):
-            conference.status = St.GENOMFORD
+            before = conference.status
+            conference.status = CONFERENCE_FLOW.target(St.GENOMFORD, before)
             conference.save(update_fields=["status"])
             marked.append(conference.pk)
+            changed.append((conference, before))
+        befores = {c.pk: before for c, before in changed}
+        record_many(
+            actor=None,
+            action=ConferenceAction.MARKED_HELD,
+            objs=[c for c, _before in changed],
+            data=lambda c: {"status": [befores[c.pk], c.status]},
+        )
     return marked
 
 
@@ -133,8 +162,8 @@ def conference_cancel(*, conference: Conference, actor, message: str = "") -> Co
     cancelled .ics) by ``conference_cancellations_notify`` once ``CANCEL_GRACE`` has passed,
     unless ``conference_cancel_undo`` came first."""
     with transaction.atomic(), audit_actor(actor):
-        previous = Conference.objects.select_for_update().get(pk=conference.pk).status
-        conference = conference_set_status(conference=conference, status=St.INSTALLD, actor=actor)
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        previous = _move(conference, St.INSTALLD)
         conference.cancelled_at = timezone.now()
         conference.cancel_message = message.strip()
         conference.cancel_previous_status = previous
@@ -146,6 +175,12 @@ def conference_cancel(*, conference: Conference, actor, message: str = "") -> Co
                 "cancel_previous_status",
                 "cancel_notified_at",
             ]
+        )
+        record(
+            actor=actor,
+            action=ConferenceAction.CANCELLED,
+            obj=conference,
+            data={"status": [previous, conference.status], "message": conference.cancel_message},
         )
     return conference
 
@@ -168,11 +203,19 @@ def conference_cancel_undo(*, conference: Conference, actor) -> Conference:
             raise ValidationError(
                 _("Det går inte längre att ångra: beskeden om den inställda konferensen har gått.")
             )
-        conference.status = conference.cancel_previous_status or St.PLANERAD
+        CONFERENCE_FLOW.target("angra_installning", conference.status)
+        previous = conference.cancel_previous_status
+        conference.status = previous if previous in LIVE else St.PLANERAD
         conference.cancelled_at = None
         conference.cancel_message = ""
         conference.cancel_previous_status = ""
         conference.save()
+        record(
+            actor=actor,
+            action=ConferenceAction.CANCEL_UNDONE,
+            obj=conference,
+            data={"status": [St.INSTALLD, conference.status]},
+        )
     return conference
 
 
@@ -198,11 +241,16 @@ def conference_cancellations_notify(*, now: dt.datetime | None = None) -> int:
             registrations = conference.registrations.filter(status__in=ACTIVE).select_related(
                 "conference"
             )
-            written += len(
-                registrations_enqueue(registrations, "installd", at=conference.cancelled_at)
-            )
+            told = len(registrations_enqueue(registrations, "installd", at=conference.cancelled_at))
+            written += told
             conference.cancel_notified_at = now
             conference.save(update_fields=["cancel_notified_at"])
+            record(
+                actor=None,
+                action=ConferenceAction.CANCEL_NOTIFIED,
+                obj=conference,
+                data={"emails": told},
+            )
     return written
 
 
@@ -230,6 +278,7 @@ def conference_delete(*, conference: Conference, actor) -> None:
         if reasons:
             raise ValidationError(reasons)
         files = [(d.file.storage, d.file.name) for d in conference.documents.all()]
+        record(actor=actor, action=ConferenceAction.DELETED, obj=conference)
         for invitation in conference.invitations.all():
             invitation.recipients.all().delete()
             invitation.delete()
@@ -250,11 +299,12 @@ def checkin_open_early(*, conference: Conference, actor) -> Conference:
         if not conference.checkin_opened_at:
             conference.checkin_opened_at = timezone.now()
             conference.save(update_fields=["checkin_opened_at"])
+            record(actor=actor, action=ConferenceAction.CHECKIN_OPENED, obj=conference)
     return conference
 
 
 def _check_editable(conference: Conference) -> None:
-    if conference.status in (St.GENOMFORD, St.INSTALLD):
+    if not CONFERENCE_FLOW.allows("andra", conference.status):
         raise ValidationError(_("En genomförd eller inställd konferens kan inte ändras."))
 
 
@@ -264,12 +314,24 @@ def programme_item_add(*, conference: Conference, actor, **fields) -> ProgrammeI
         item = ProgrammeItem(conference=conference, **fields)
         item.full_clean()
         item.save()
+        record(
+            actor=actor,
+            action=ConferenceAction.PROGRAMME_ADDED,
+            obj=conference,
+            data={"item": item.title},
+        )
     return item
 
 
 def programme_item_delete(*, item: ProgrammeItem, actor) -> None:
     with transaction.atomic(), audit_actor(actor):
         _check_editable(item.conference)
+        record(
+            actor=actor,
+            action=ConferenceAction.PROGRAMME_REMOVED,
+            obj=item.conference,
+            data={"item": item.title},
+        )
         item.delete()
 
 
@@ -279,11 +341,23 @@ def pre_meeting_add(*, conference: Conference, actor, **fields) -> PreMeeting:
         meeting = PreMeeting(conference=conference, **fields)
         meeting.full_clean()
         meeting.save()
+        record(
+            actor=actor,
+            action=ConferenceAction.PRE_MEETING_ADDED,
+            obj=conference,
+            data={"date": meeting.date.isoformat()},
+        )
     return meeting
 
 
 def pre_meeting_delete(*, meeting: PreMeeting, actor) -> None:
     with transaction.atomic(), audit_actor(actor):
+        record(
+            actor=actor,
+            action=ConferenceAction.PRE_MEETING_REMOVED,
+            obj=meeting.conference,
+            data={"date": meeting.date.isoformat()},
+        )
         meeting.delete()
 
 
@@ -294,12 +368,24 @@ def document_add(*, conference: Conference, title: str, file, actor) -> Conferen
         )
         document.full_clean()
         document.save()
+        record(
+            actor=actor,
+            action=ConferenceAction.DOCUMENT_ADDED,
+            obj=conference,
+            data={"document": document.title},
+        )
     return document
 
 
 def document_delete(*, document: ConferenceDocument, actor) -> None:
     storage, name = document.file.storage, document.file.name
     with transaction.atomic(), audit_actor(actor):
+        record(
+            actor=actor,
+            action=ConferenceAction.DOCUMENT_REMOVED,
+            obj=document.conference,
+            data={"document": document.title},
+        )
         document.delete()
         # The file goes only once the row is gone for good.
         transaction.on_commit(lambda: storage.delete(name))

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from conferences.audit import ConferenceAction, RegistrationAction
 from conferences.models import Conference, Registration
-from core.audit import audit_actor
+from core.audit import audit_actor, record, record_many
 
 
 def conferences_due_for_purge(today: dt.date):
@@ -33,11 +34,23 @@ def sensitive_data_purge(*, now: dt.datetime | None = None) -> int:
             locked = Conference.objects.select_for_update().get(pk=conference.pk)
             if locked.sensitive_data_deleted_at:
                 continue
-            cleared += (
-                Registration.objects.filter(conference=locked)
-                .filter(~Q(diet="") | ~Q(diet_choices="") | ~Q(allergies="") | ~Q(accessibility=""))
-                .update(diet="", diet_choices="", allergies="", accessibility="")
+            answered = list(
+                Registration.objects.filter(conference=locked).filter(
+                    ~Q(diet="") | ~Q(diet_choices="") | ~Q(allergies="") | ~Q(accessibility="")
+                )
             )
+            Registration.objects.filter(pk__in=[r.pk for r in answered]).update(
+                diet="", diet_choices="", allergies="", accessibility=""
+            )
+            cleared += len(answered)
             locked.sensitive_data_deleted_at = now
             locked.save(update_fields=["sensitive_data_deleted_at"])
+            # Which rows were cleared, never what they said.
+            record_many(actor=None, action=RegistrationAction.SENSITIVE_PURGED, objs=answered)
+            record(
+                actor=None,
+                action=ConferenceAction.SENSITIVE_PURGED,
+                obj=locked,
+                data={"registrations": len(answered)},
+            )
     return cleared

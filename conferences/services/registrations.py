@@ -24,28 +24,33 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences import evidence_link
-from conferences.emails import UNCONFIRMED_HOURS, capacity_enqueue, registration_enqueue
+from conferences.audit import RegistrationAction
+from conferences.emails import UNCONFIRMED_HOURS
 from conferences.models import Conference, Registration, new_token
-from core.audit import audit_actor
+from conferences.services.checkin import (  # noqa: F401 - re-exported
+    checkin_closed_reason,
+    registration_set_attended,
+)
+from conferences.services.seats import (  # noqa: F401 - re-exported
+    SEAT_HOLDING,
+    _after_seat_change,
+    _has_free_seat,
+    _locked_conference,
+    _mail,
+    _offer_free_seats,
+    offers_expire,
+    seats_taken,
+)
+from conferences.workflow import ACTIVE, REGISTRATION_FLOW
+from core.audit import audit_actor, record, record_many
 
 logger = logging.getLogger(__name__)
 
 S = Registration.Status
-SEAT_HOLDING = (S.BEKRAFTAD, S.ERBJUDEN)
-ACTIVE = (S.BEKRAFTAD, S.ERBJUDEN, S.VANTELISTA)
+ACTIVE = tuple(sorted(ACTIVE))  # re-exported: views and selectors read it from here
 SENSITIVE_FIELDS = ("diet", "diet_choices", "allergies", "accessibility")
 # Statuses in which the conference accepts registrations (never while only planned).
 OPEN_STATUSES = (Conference.Status.INBJUDAN_SKICKAD, Conference.Status.FULLBOKAD)
-
-
-def _mail(registration: Registration, kind: str, at: dt.datetime) -> None:
-    """The e-mail of this state change, as an outbox row in the same transaction."""
-    registration_enqueue(registration, kind, at=at)
-
-
-def _locked_conference(conference_id: int) -> Conference:
-    return Conference.objects.select_for_update().get(pk=conference_id)
 
 
 def registration_closed_reason(conference: Conference, now: dt.datetime | None = None) -> str:
@@ -72,18 +77,6 @@ def _format_when(value: dt.datetime) -> str:
     from core.templatetags.portal import datumtid
 
     return datumtid(value)
-
-
-def seats_taken(conference: Conference) -> int:
-    return conference.registrations.filter(status__in=SEAT_HOLDING).count()
-
-
-def _has_free_seat(conference: Conference) -> bool:
-    if conference.capacity is None:
-        return True
-    if conference.registrations.filter(status=S.VANTELISTA).exists():
-        return False  # nobody jumps the queue
-    return seats_taken(conference) < conference.capacity
 
 
 def _check_quota(conference: Conference, party, exclude_pk=None) -> None:
@@ -158,11 +151,13 @@ def registration_create(
             if reason:
                 raise ValidationError(reason)
             registration = _new_or_reopened(locked, email)
+            before = registration.status or ""
             _check_quota(locked, party, exclude_pk=registration.pk)
             if confirmed:
-                status = S.BEKRAFTAD if _has_free_seat(locked) else S.VANTELISTA
+                action = "anmal_bekraftad" if _has_free_seat(locked) else "anmal_vantelista"
             else:
-                status = S.OBEKRAFTAD
+                action = "anmal"
+            status = REGISTRATION_FLOW.target(action, before)
             _fill(
                 registration,
                 name=name.strip(),
@@ -186,6 +181,12 @@ def registration_create(
             registration.attended, registration.attended_at = False, None
             registration.full_clean(exclude=["token"])
             registration.save()
+            record(
+                actor=actor,
+                action=RegistrationAction.CREATED,
+                obj=registration,
+                data={"status": [before or None, status]},
+            )
             if confirmed:
                 _after_seat_change(locked, now)
             _mail(registration, status, now)
@@ -230,7 +231,7 @@ def registration_confirm(
             locked = _locked_conference(registration.conference_id)
             registration = Registration.objects.select_for_update().get(pk=registration.pk)
             now = now or timezone.now()
-            if registration.status != S.OBEKRAFTAD:
+            if not REGISTRATION_FLOW.allows("bekrafta", registration.status):
                 raise ValidationError(_("Anmälan är redan bekräftad."))
             if registration.joined_at + dt.timedelta(hours=UNCONFIRMED_HOURS) <= now:
                 raise ValidationError(
@@ -240,9 +241,16 @@ def registration_confirm(
             if reason:
                 raise ValidationError(reason)
             _check_quota(locked, registration.party, exclude_pk=registration.pk)
-            registration.status = S.BEKRAFTAD if _has_free_seat(locked) else S.VANTELISTA
+            action = "bekrafta" if _has_free_seat(locked) else "bekrafta_vantelista"
+            registration.status = REGISTRATION_FLOW.target(action, registration.status)
             registration.joined_at = now
             registration.save()
+            record(
+                actor=actor,
+                action=RegistrationAction.CONFIRMED,
+                obj=registration,
+                data={"status": [S.OBEKRAFTAD, registration.status]},
+            )
             _after_seat_change(locked, now)
             _mail(registration, registration.status, now)
     except IntegrityError as error:  # pragma: no cover - the row is locked
@@ -261,6 +269,7 @@ def unconfirmed_expire(*, now: dt.datetime | None = None) -> int:
                 status=S.OBEKRAFTAD, joined_at__lte=limit
             )
         )
+        record_many(actor=None, action=RegistrationAction.EXPIRED, objs=stale)
         for registration in stale:
             registration.delete()
     return len(stale)
@@ -300,21 +309,30 @@ def registration_update(
         _check_changeable(locked, registration)
         if party != registration.party:
             _check_quota(locked, party, exclude_pk=registration.pk)
-        _fill(
-            registration,
-            name=name.strip(),
-            role=role,
-            party=party,
-            organisation_other="" if party else organisation_other.strip(),
-            title=title.strip(),
-            diet=diet.strip(),
-            diet_choices=_diet_codes(diet_choices),
-            allergies=allergies.strip(),
-            accessibility=accessibility.strip(),
-            unit=unit,
-        )
+        values = {
+            "name": name.strip(),
+            "role": role,
+            "party": party,
+            "organisation_other": "" if party else organisation_other.strip(),
+            "title": title.strip(),
+            "diet": diet.strip(),
+            "diet_choices": _diet_codes(diet_choices),
+            "allergies": allergies.strip(),
+            "accessibility": accessibility.strip(),
+            "unit": unit,
+        }
+        # Which fields changed, never their values: the answers about diet, allergies and
+        # accessibility are health data and stay out of the audit trail.
+        changed = sorted(k for k, v in values.items() if getattr(registration, k) != v)
+        _fill(registration, **values)
         registration.full_clean(exclude=["token"])
         registration.save()
+        record(
+            actor=actor,
+            action=RegistrationAction.UPDATED,
+            obj=registration,
+            data={"fields": changed},
+        )
         _mail(registration, "andrad", timezone.now())
     return registration
 
@@ -322,7 +340,7 @@ def registration_update(
 def _check_changeable(conference: Conference, registration: Registration) -> None:
     if registration.status == S.OBEKRAFTAD:
         raise ValidationError(_("Bekräfta anmälan först."))
-    if registration.status not in ACTIVE:
+    if not REGISTRATION_FLOW.allows("andra", registration.status):
         raise ValidationError(_("Anmälan är redan avbokad."))
     if conference.status == Conference.Status.INSTALLD:
         raise ValidationError(_("Konferensen är inställd."))
@@ -343,7 +361,8 @@ def registration_cancel(*, registration: Registration, actor=None) -> Registrati
         _check_changeable(locked, registration)
         freed = registration.holds_seat
         had_attended = registration.attended
-        registration.status = S.AVBOKAD
+        before = registration.status
+        registration.status = REGISTRATION_FLOW.target("avboka", before)
         registration.cancelled_at = now
         registration.offer_expires_at = None
         # Nobody who cancelled counts as present, nor as evidence on the checklist.
@@ -352,6 +371,12 @@ def registration_cancel(*, registration: Registration, actor=None) -> Registrati
         registration.token = new_token()
         _fill(registration, **dict.fromkeys(SENSITIVE_FIELDS, ""))
         registration.save()
+        record(
+            actor=actor,
+            action=RegistrationAction.CANCELLED,
+            obj=registration,
+            data={"status": [before, registration.status]},
+        )
         if had_attended:
             logger.info("Närvaro borttagen för avbokad anmälan %s.", registration.pk)
         if freed:
@@ -367,125 +392,19 @@ def registration_accept_offer(*, registration: Registration, actor=None) -> Regi
         locked = _locked_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _check_changeable(locked, registration)
-        if registration.status != S.ERBJUDEN:
+        if not REGISTRATION_FLOW.allows("tacka_ja", registration.status):
             raise ValidationError(_("Det finns inget erbjudande om plats att tacka ja till."))
         if registration.offer_expires_at <= now:
             raise ValidationError(_("Tiden för att tacka ja till platsen har gått ut."))
-        registration.status = S.BEKRAFTAD
+        registration.status = REGISTRATION_FLOW.target("tacka_ja", registration.status)
         registration.offer_expires_at = None
         registration.save()
+        record(
+            actor=actor,
+            action=RegistrationAction.OFFER_ACCEPTED,
+            obj=registration,
+            data={"status": [S.ERBJUDEN, registration.status]},
+        )
         _after_seat_change(locked, now)
         _mail(registration, "bekraftad", now)
-    return registration
-
-
-def _offer_free_seats(conference: Conference, now: dt.datetime) -> list[int]:
-    """Offer every free seat to the next people in line, each for a limited time."""
-    if conference.capacity is None:
-        return []
-    free = conference.capacity - seats_taken(conference)
-    if free <= 0:
-        return []
-    expires = now + dt.timedelta(hours=conference.offer_hours)
-    if conference.starts_at:
-        expires = min(expires, conference.starts_at)
-    if expires <= now:
-        return []
-    waiting = conference.registrations.filter(status=S.VANTELISTA).order_by("joined_at", "id")
-    offered = []
-    for registration in waiting[:free]:
-        registration.status = S.ERBJUDEN
-        registration.offer_expires_at = expires
-        registration.save()
-        offered.append(registration.pk)
-        _mail(registration, "erbjuden", now)
-    return offered
-
-
-def offers_expire(*, now: dt.datetime | None = None) -> int:
-    """Lapse the offers whose time ran out and offer the seats to the next in line.
-
-    Idempotent: only offers still open and past their time are touched.
-    """
-    now = now or timezone.now()
-    expired_ids = Registration.objects.filter(
-        status=S.ERBJUDEN, offer_expires_at__lte=now
-    ).values_list("conference_id", flat=True)
-    count = 0
-    for conference_id in sorted(set(expired_ids)):
-        with transaction.atomic(), audit_actor(None):
-            locked = _locked_conference(conference_id)
-            lapsed = list(
-                locked.registrations.select_for_update().filter(
-                    status=S.ERBJUDEN, offer_expires_at__lte=now
-                )
-            )
-            for registration in lapsed:
-                registration.status = S.UTGATT
-                registration.save()
-                _mail(registration, "utgatt", now)
-            count += len(lapsed)
-            _offer_free_seats(locked, now)
-            _after_seat_change(locked, now)
-    return count
-
-
-def _after_seat_change(conference: Conference, now: dt.datetime) -> None:
-    """Keep the status fullbokad in step with the seats, and tell the registrar once."""
-    if conference.capacity is None:
-        return
-    full = seats_taken(conference) >= conference.capacity
-    status = conference.status
-    if full and status == Conference.Status.INBJUDAN_SKICKAD:
-        conference.status = Conference.Status.FULLBOKAD
-        conference.save(update_fields=["status"])
-    elif not full and status == Conference.Status.FULLBOKAD:
-        conference.status = Conference.Status.INBJUDAN_SKICKAD
-        conference.save(update_fields=["status"])
-    if full:
-        _notify_capacity_once(conference, now)
-
-
-def _notify_capacity_once(conference: Conference, now: dt.datetime) -> None:
-    claimed = Conference.objects.filter(pk=conference.pk, capacity_notified_at__isnull=True).update(
-        capacity_notified_at=now
-    )
-    if claimed:
-        capacity_enqueue(conference, at=now)
-
-
-def checkin_closed_reason(conference: Conference, today: dt.date | None = None) -> str:
-    """Why check-in is not open; empty on the conference day or when a förvaltare opened it."""
-    today = today or timezone.localdate()
-    if conference.status == Conference.Status.INSTALLD:
-        return _("Konferensen är inställd.")
-    if conference.checkin_opened_at:
-        return ""
-    if not conference.date:
-        return _("Konferensen har inget datum ännu.")
-    if conference.date != today:
-        from core.templatetags.portal import datum
-
-        return _("Incheckningen är öppen på konferensdagen, %(day)s.") % {
-            "day": datum(conference.date)
-        }
-    return ""
-
-
-def registration_set_attended(*, registration: Registration, attended: bool, actor) -> Registration:
-    """Check a participant in (or out) on the day; attendance may mark checklist items done."""
-    with transaction.atomic(), audit_actor(actor):
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status != S.BEKRAFTAD:
-            raise ValidationError(_("Bara bekräftade deltagare kan markeras som närvarande."))
-        reason = checkin_closed_reason(registration.conference)
-        if reason:
-            raise ValidationError(reason)
-        if registration.attended == attended:
-            return registration
-        registration.attended = attended
-        registration.attended_at = timezone.now() if attended else None
-        registration.save()
-        if attended:
-            evidence_link.attendance_recorded(registration=registration, actor=actor)
     return registration

@@ -41,6 +41,13 @@ def status_class(obj) -> str:
     return table.get(getattr(obj, "status", ""), "status-neutral")
 
 
+@register.filter
+def status_tone(obj) -> str:
+    """The tone (ok, warn, bad, neutral, info) of ``partials/status_badge.html`` for a
+    conference, registration or recipient status."""
+    return status_class(obj).removeprefix("status-")
+
+
 @register.simple_tag
 def seats_left(conference) -> int | None:
     if conference.capacity is None:
@@ -88,3 +95,18 @@ def diet_labels(registration) -> str:
     labels = dict(Registration.Diet.choices)
     codes = [c for c in registration.diet_choices.split(",") if c in labels]
     return ", ".join(str(labels[c]) for c in codes) or "–"
+
+
+@register.simple_tag
+def conference_crumbs(conference=None, invitation=None) -> list[tuple[str, str]]:
+    """The trail above a conference page for ``partials/breadcrumbs.html``: the overview, the
+    conference, the invitation (those given)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    trail = [(reverse("conferences:index"), _("Konferenser"))]
+    if conference:
+        trail.append((reverse("conferences:detail", args=[conference.slug]), conference.title))
+    if invitation:
+        trail.append((reverse("conferences:invitation", args=[invitation.pk]), _("Inbjudan")))
+    return trail

@@ -2,6 +2,7 @@ import pytest
 
 from agreements.models import Party
 from conferences import services
+from conferences.models import Invitation
 from conferences.tests.factories import ConferenceFactory
 
 
@@ -41,3 +42,10 @@ def committed(django_capture_on_commit_callbacks):
             return func(**kwargs)
 
     return run
+
+
+@pytest.fixture
+def invitation(conference, registrator):
+    return Invitation.objects.create(
+        conference=conference, subject="Inbjudan", body="Välkommen", created_by=registrator
+    )

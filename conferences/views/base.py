@@ -1,28 +1,30 @@
-"""Shared pieces of the staff views: loading the conference and checking the role."""
+"""Shared pieces of the staff views: loading the conference and checking the rules."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 
 from conferences import permissions
 from conferences.models import Conference
+from core.permissions import PermissionRequiredForMixin
 
 
-class ConferenceMixin:
-    """Loads ``self.conference`` from the slug and refuses users without the right role."""
+class _ConferenceBySlug:
+    def get_object(self, queryset=None):
+        return get_object_or_404(Conference, slug=self.kwargs["slug"])
 
-    manage = True  # False: Styrgrupp may read too
 
-    def dispatch(self, request, *args, **kwargs):
-        allowed = permissions.can_manage if self.manage else permissions.can_view
-        if not allowed(request.user):
-            raise PermissionDenied
-        self.conference = self.get_conference(kwargs)
-        return super().dispatch(request, *args, **kwargs)
+class ConferenceMixin(PermissionRequiredForMixin, _ConferenceBySlug):
+    """Loads ``self.conference`` from the slug and checks ``predicate`` (from
+    ``conferences.permissions``; default: those who manage conferences) on it: 404 for an
+    unknown slug, 403 for a user the rule refuses."""
 
-    def get_conference(self, kwargs):
-        return get_object_or_404(Conference, slug=kwargs["slug"])
+    predicate = staticmethod(permissions.can_manage)
+
+    @property
+    def conference(self) -> Conference:
+        return self.object
 
 
 def error_messages(error: ValidationError) -> list[str]:

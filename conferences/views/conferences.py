@@ -1,7 +1,7 @@
 """Conference overview, detail, editing, programme, pre-meetings and documents."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,18 +16,16 @@ from conferences.forms import (
     StatusForm,
 )
 from conferences.models import Conference
-from conferences.services.conferences import (
-    TRANSITIONS,
-    cancel_undoable,
-    conference_delete_blockers,
-)
+from conferences.services.conferences import cancel_undoable, conference_delete_blockers
 from conferences.views.base import ConferenceMixin, add_form_errors, back, flash_errors
+from conferences.workflow import CONFERENCE_FLOW
+from core.permissions import RoleRequiredMixin, check
 
 
 class ConferenceListView(View):
     def get(self, request):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied
+        # Checked in get(): a POST is 405 for everyone (the security sweep's row).
+        check(request.user, None, predicate=permissions.can_view)
         upcoming, past = selectors.upcoming_and_past(list(selectors.conference_list()))
         return render(
             request,
@@ -40,13 +38,9 @@ class ConferenceListView(View):
         )
 
 
-class ConferenceCreateView(View):
+class ConferenceCreateView(RoleRequiredMixin, View):
     template = "conferences/conference_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_manage(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed_roles = permissions.MANAGERS
 
     def get(self, request):
         form = ConferenceForm(initial={"fika": True, "lunch": True, "retention_days": 30})
@@ -88,15 +82,12 @@ class ConferenceUpdateView(ConferenceMixin, View):
 
 
 class ConferenceDetailView(ConferenceMixin, View):
-    manage = False
+    predicate = staticmethod(permissions.can_view)
 
     def get(self, request, slug):
         conference = selectors.conference_with_counts(slug)
         can_manage = permissions.can_manage(request.user)
-        editable = conference.status not in (
-            Conference.Status.GENOMFORD,
-            Conference.Status.INSTALLD,
-        )
+        editable = CONFERENCE_FLOW.allows("andra", conference.status)
         context = {
             "conference": conference,
             "can_edit": can_manage and editable,
@@ -108,13 +99,14 @@ class ConferenceDetailView(ConferenceMixin, View):
             "can_link_evidence": permissions.can_link_evidence(request.user),
             "invitations": list(selectors.invitation_list(conference)) if can_manage else [],
             "status_choices": [
-                (s, Conference.Status(s).label)
-                for s in sorted(TRANSITIONS[conference.status])
-                if s in (Conference.Status.GENOMFORD, Conference.Status.INSTALLD)
+                (t.target, Conference.Status(t.target).label)
+                for t in CONFERENCE_FLOW.actions_from(conference.status)
+                if t.target in (Conference.Status.GENOMFORD, Conference.Status.INSTALLD)
             ],
             # Registration opens when the invitation is sent, or here without one.
             "can_open_registration": can_manage
             and conference.status == Conference.Status.PLANERAD
+            and CONFERENCE_FLOW.allows(Conference.Status.INBJUDAN_SKICKAD, conference.status)
             and conference.date is not None,
             "programme_form": ProgrammeItemForm(prefix="program"),
             "pre_meeting_form": PreMeetingForm(prefix="formote"),
@@ -236,7 +228,7 @@ class PreMeetingDeleteView(ConferenceMixin, View):
 
 
 class DocumentDownloadView(ConferenceMixin, View):
-    manage = False
+    predicate = staticmethod(permissions.can_view)
 
     def get(self, request, slug, pk):
         document = get_object_or_404(self.conference.documents, pk=pk)

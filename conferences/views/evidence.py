@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,8 +14,8 @@ from conferences.evidence_link import (
     checklist_link_add,
     checklist_link_remove,
 )
-from conferences.models import ChecklistLink, Conference
-from conferences.views.base import flash_errors
+from conferences.models import ChecklistLink
+from conferences.views.base import ConferenceMixin, flash_errors
 
 
 class ResponsibilityChoiceField(forms.ModelChoiceField):
@@ -43,14 +43,9 @@ class LinkForm(forms.Form):
         )
 
 
-class EvidenceLinkView(View):
+class EvidenceLinkView(ConferenceMixin, View):
     template = "conferences/evidence.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_link_evidence(request.user):
-            raise PermissionDenied
-        self.conference = get_object_or_404(Conference, slug=kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
+    predicate = staticmethod(permissions.can_link_evidence)
 
     def context(self, form=None):
         from implementation.models import Responsibility

@@ -1,7 +1,7 @@
 """Writing an invitation, choosing recipients, previewing, sending and following the log."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +20,7 @@ from conferences.forms import (
 )
 from conferences.models import Invitation, Recipient
 from conferences.views.base import ConferenceMixin, flash_errors
+from core.permissions import PermissionRequiredForMixin
 
 
 class InvitationCreateView(ConferenceMixin, View):
@@ -45,14 +46,21 @@ class InvitationCreateView(ConferenceMixin, View):
         return render(request, self.template, {"form": form, "conference": self.conference})
 
 
-class InvitationMixin:
-    def dispatch(self, request, *args, **kwargs):
-        self.invitation = get_object_or_404(
-            Invitation.objects.select_related("conference", "created_by"), pk=kwargs["pk"]
+class _InvitationById:
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Invitation.objects.select_related("conference", "created_by"), pk=self.kwargs["pk"]
         )
-        if not permissions.can_manage_invitation(request.user, self.invitation):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+
+
+class InvitationMixin(PermissionRequiredForMixin, _InvitationById):
+    """Loads ``self.invitation`` by its id: 404 if unknown, 403 for who may not manage it."""
+
+    predicate = staticmethod(permissions.can_manage_invitation)
+
+    @property
+    def invitation(self) -> Invitation:
+        return self.object
 
     def back(self, anchor=""):
         url = reverse("conferences:invitation", args=[self.invitation.pk])

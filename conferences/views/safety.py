@@ -4,7 +4,7 @@ mistake, cancelling a participant, removing a recipient, reminding those who hav
 answered; and the organiser-only needs list, the caterer's export and opening check-in early."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from conferences.services.registrations import ACTIVE
 from conferences.views.base import ConferenceMixin, back, flash_errors
 from conferences.views.invitations import InvitationMixin
 from core.exports import Sheet, xlsx_response
+from core.permissions import check
 
 
 def _confirm(request, **context):
@@ -212,10 +213,7 @@ class InvitationRemindView(InvitationMixin, View):
 class NeedsView(ConferenceMixin, View):
     """Who needs what (accessibility): organisers only, in no export."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_see_needs(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    predicate = staticmethod(permissions.can_see_needs)
 
     def get(self, request, slug):
         return render(
@@ -249,9 +247,10 @@ class CateringExportView(ConferenceMixin, View):
 
 
 class CheckInOpenView(ConferenceMixin, View):
+    """POST only (a GET is 405 for the managers); opening early is the förvaltare's (403)."""
+
     def post(self, request, slug):
-        if not permissions.can_open_checkin_early(request.user):
-            raise PermissionDenied
+        check(request.user, self.conference, predicate=permissions.can_open_checkin_early)
         try:
             services.checkin_open_early(conference=self.conference, actor=request.user)
         except ValidationError as error:
