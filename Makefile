@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n auto --dist loadgroup
 export DJANGO_SETTINGS_MODULE := hosavtal.settings
 
-.PHONY: run site-url test venv assets setup lint format messages bench clean help
+.PHONY: run site-url test venv assets setup lint format messages bench bench-growth clean help
 
 help:
 	@echo "make run   – installera, migrera, läs in data och starta webb, worker och beat"
@@ -73,6 +73,11 @@ messages: venv
 
 bench: venv assets
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Every page on the full data set and on 3x full (bench/grow.py, generated once and kept):
+# fails when a page's queries grow with the data or its ratio to the trivial view grows > 25 %.
+bench-growth: venv assets
+	$(PY) -m bench.run --growth $(BENCH_ARGS)
 
 clean:
 	rm -rf var/hosavtal.sqlite3* var/celery var/mail var/celerybeat-schedule*
