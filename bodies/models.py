@@ -2,7 +2,7 @@
 
 The body itself is ``agreements.JointBody`` (VästKom, SRO, VVG, styrgrupp, arbetsgrupp,
 referensgrupp); everything here hangs off it. A meeting moves through one transition table
-(``bodies.services.TRANSITIONS``); approved (justerade) minutes are read-only.
+(``bodies.workflow.MEETING_FLOW``); approved (justerade) minutes are read-only.
 """
 
 from django.conf import settings

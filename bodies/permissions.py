@@ -26,7 +26,7 @@ per-capsulam decisions, the issue log), ``members`` (keep the member list), ``ra
 issue in the log).
 
 Beyond the table: the meeting's state decides which edits exist at all
-(``bodies.services.TRANSITIONS`` / ``EDITS``) — approved minutes are read-only for everyone.
+(``bodies.workflow.MEETING_FLOW`` / ``MEETING_EDITS``) — approved minutes are read-only for everyone.
 """
 
 from enum import StrEnum
@@ -138,3 +138,44 @@ def can_complete(user, outcome) -> bool:
     return (outcome.owner_id is not None and outcome.owner_id == getattr(user, "pk", None)) or (
         allowed(user, outcome.body, A.EDIT)
     )
+
+
+# --- predicates for the views (core.permissions: ``see`` → 404, ``predicate`` → 403) -------
+def _body_of(obj):
+    """The body an object of the app belongs to (a body, meeting, item, outcome, issue…)."""
+    for path in ("meeting", "item"):
+        if hasattr(obj, f"{path}_id") and getattr(obj, f"{path}_id", None) is not None:
+            return _body_of(getattr(obj, path))
+    return getattr(obj, "body", obj)
+
+
+def may(action: Action | str):
+    """The predicate ``allowed(user, <the object's body>, action)``."""
+    action = Action(action)
+
+    def predicate(user, obj) -> bool:
+        return allowed(user, _body_of(obj), action)
+
+    predicate.__name__ = f"may_{action.value}"
+    return predicate
+
+
+def owns_an_action(user, meeting) -> bool:
+    """An action's owner reads the meeting that gave it (the e-mail and Min sida link to it),
+    even without being a member of the body (the meeting's items and outcomes prefetched)."""
+    return any(o.owner_id == user.pk for item in meeting.items.all() for o in item.outcomes.all())
+
+
+def can_read_meeting(user, meeting) -> bool:
+    return can_see_meeting(user, meeting) or owns_an_action(user, meeting)
+
+
+def can_see_meeting_of(user, obj) -> bool:
+    """For an agenda item, outcome or participant row: may the user see its meeting?"""
+    meeting = obj.meeting if hasattr(obj, "meeting_id") else obj.item.meeting
+    return can_see_meeting(user, meeting)
+
+
+def can_read_issue(user, issue) -> bool:
+    """The body's readers, and whoever raised the issue."""
+    return allowed(user, issue.body, A.READ_ALL) or issue.raised_by_id == getattr(user, "pk", None)

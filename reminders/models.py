@@ -173,23 +173,24 @@ STATUS_CSS = {
 }
 
 
-class MessageKind(models.TextChoices):
-    DAILY = "daily", _("Daglig sammanställning")
-    IMMEDIATE = "immediate", _("Direkt (eskalering)")
-
-
-class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("Väntar")
-    SENDING = "sending", _("Skickas")
-    SENT = "sent", _("Skickat")
-    FAILED = "failed", _("Misslyckades")
-
-
 class Message(models.Model):
     """One e-mail to one person: the day's digest, or an immediate escalation notice.
 
     This is the send log: status, attempts and the last error are kept for Förvaltare.
+    Its moves are ``reminders.workflow.MESSAGE_FLOW``.
     """
+
+    # Exception to the TextChoices convention: the stored values are English slugs from
+    # before it; renaming them would need a data migration.
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("Daglig sammanställning")
+        IMMEDIATE = "immediate", _("Direkt (eskalering)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        SENDING = "sending", _("Skickas")
+        SENT = "sent", _("Skickat")
+        FAILED = "failed", _("Misslyckades")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,10 +203,8 @@ class Message(models.Model):
     recipient_key = models.CharField(_("mottagarnyckel"), max_length=260, editable=False)
     email = models.EmailField(_("e-postadress"), max_length=254)
     day = models.DateField(_("dag"))
-    kind = models.CharField(_("sort"), max_length=20, choices=MessageKind)
-    status = models.CharField(
-        _("status"), max_length=10, choices=MessageStatus, default=MessageStatus.PENDING
-    )
+    kind = models.CharField(_("sort"), max_length=20, choices=Kind)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
     last_error = models.TextField(_("senaste fel"), blank=True)
     claimed_at = models.DateTimeField(_("påbörjat"), null=True, blank=True)
@@ -237,14 +236,21 @@ class Message(models.Model):
         return STATUS_CSS[self.status]
 
 
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", _("Väntar på utskick")
-    SENT = "sent", _("Skickad")
-    SKIPPED = "skipped", _("Inte skickad – bortvald")
+# The module-level names the app (and other apps) import.
+MessageKind = Message.Kind
+MessageStatus = Message.Status
 
 
 class Reminder(models.Model):
-    """One reminder to one person about one deadline of one object. Never sent twice."""
+    """One reminder to one person about one deadline of one object. Never sent twice. Its
+    moves are ``reminders.workflow.REMINDER_FLOW``."""
+
+    # Stored values are English slugs (see Message); the kinds (``Kind``, module level) are
+    # shared with Preference.opted_out.
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på utskick")
+        SENT = "sent", _("Skickad")
+        SKIPPED = "skipped", _("Inte skickad – bortvald")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -271,9 +277,7 @@ class Reminder(models.Model):
     source = models.CharField(_("område"), max_length=60)
     title = models.CharField(_("text"), max_length=500)
     url = models.CharField(_("länk"), max_length=500, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReminderStatus, default=ReminderStatus.PENDING
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     message = models.ForeignKey(
         Message,
         verbose_name=_("utskick"),
@@ -317,6 +321,9 @@ class Reminder(models.Model):
     @property
     def is_escalation(self) -> bool:
         return self.kind in ESCALATION_KINDS
+
+
+ReminderStatus = Reminder.Status
 
 
 def user_key(user_id: int) -> str:

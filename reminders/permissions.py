@@ -22,3 +22,8 @@ def can_view_message(user, message: Message) -> bool:
 
 def can_retry(user, message: Message) -> bool:
     return can_manage(user) and message.status == MessageStatus.FAILED
+
+
+def manages(user, _obj=None) -> bool:
+    """As a predicate for ``core.permissions`` (the object does not matter: förvaltare)."""
+    return can_manage(user)

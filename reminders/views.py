@@ -1,6 +1,7 @@
 """Pages: Mina påminnelser, my preferences, the send log with retry, and the lead times.
 
-Views are thin: permission → form → one service call → redirect/message.
+Function views, thin: permission (``core.permissions.permission_required_for`` naming
+``reminders.permissions``) → form → one service call → redirect/message.
 """
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.permissions import permission_required_for
 from reminders import permissions, selectors
 from reminders.forms import PreferenceForm, SettingsForm
 from reminders.models import Message, MessageStatus, Preference, ReminderSettings
@@ -20,6 +22,7 @@ from reminders.services import message_retry, preference_update, settings_update
 
 
 def _require(allowed: bool) -> None:
+    """A role rule for a page without an object (the send log)."""
     if not allowed:
         raise PermissionDenied
 
@@ -93,11 +96,25 @@ def send_log(request):
     )
 
 
-@require_safe
-def message_detail(request, pk: int):
+def _message_with_reminders(request, pk: int) -> Message:
     message = selectors.message_with_reminders(pk)
-    if message is None or not permissions.can_view_message(request.user, message):
-        raise Http404  # someone else's message: not even whether it exists
+    if message is None:
+        raise Http404
+    return message
+
+
+def _message(request, pk: int) -> Message:
+    return get_object_or_404(Message, pk=pk)
+
+
+def _settings(request) -> ReminderSettings:
+    return ReminderSettings.load()
+
+
+@require_safe
+# Someone else's message: 404, not even whether it exists.
+@permission_required_for(load=_message_with_reminders, see=permissions.can_view_message)
+def message_detail(request, message):
     return render(
         request,
         "reminders/message.html",
@@ -111,9 +128,8 @@ def message_detail(request, pk: int):
 
 
 @require_POST
-def message_retry_view(request, pk: int):
-    message = get_object_or_404(Message, pk=pk)
-    _require(permissions.can_manage(request.user))
+@permission_required_for(permissions.manages, load=_message)
+def message_retry_view(request, message):
     try:
         message_retry(message=message, actor=request.user)
     except ValidationError as error:
@@ -129,9 +145,8 @@ def message_retry_view(request, pk: int):
     return redirect(reverse("reminders:log") + "?status=failed")
 
 
-def settings_edit(request):
-    _require(permissions.can_manage(request.user))
-    config = ReminderSettings.load()
+@permission_required_for(permissions.manages, load=_settings)
+def settings_edit(request, config):
     form = SettingsForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():
         try:
