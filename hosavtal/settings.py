@@ -327,7 +327,7 @@ OUTBOX_CLAIM_STALE_SECONDS = env.int("OUTBOX_CLAIM_STALE_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
-# Invitation dispatch (conferences.services.invitations): a batch's claim not renewed for this
+# Invitation dispatch (conferences.services.dispatch): a batch's claim not renewed for this
 # long is taken over (its worker died); transient SMTP refusals are retried after a pause, up
 # to N attempts; accepted messages are recorded every N (1 = exactly once if a worker dies).
 INVITATION_CLAIM_STALE_SECONDS = env.int("INVITATION_CLAIM_STALE_SECONDS", default=300)
