@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from accounts.models import User  # noqa: E402
 from bench import stats  # noqa: E402
-from bench.pages import JOBS, PAGES  # noqa: E402
+from bench.pages import GROWS_WITH, JOBS, PAGES  # noqa: E402
 
 TRIVIAL_URL = "/bench/trivial/"
 WARM_UP_PAIRS = 2  # measured and thrown away: caches, templates, the connection, the JIT of regexes
@@ -183,7 +183,7 @@ def _row(
 
 
 def _page_row(name: str, measured: Measured, **budgets) -> dict:
-    return _row(
+    row = _row(
         name,
         measured.wall_ms,
         measured.queries,
@@ -191,6 +191,8 @@ def _page_row(name: str, measured: Measured, **budgets) -> dict:
         measured=measured,
         **budgets,
     )
+    row["grows_with"] = GROWS_WITH.get(name, "")
+    return row
 
 
 def main() -> None:

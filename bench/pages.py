@@ -88,6 +88,27 @@ PAGES: list[Page] = [
 ]
 JOBS: list[Job] = []
 
+# What a page's work grows with BY DESIGN, where it does (the growth run, make bench-growth):
+# such a page may grow at most linearly with the data (ratio growth up to factor - 1), every
+# other page at most 25 %; no page's query count may grow. The row name is the table's.
+GROWS_WITH: dict[str, str] = {
+    "genomförande: min sida": "förvaltningens verksamheter, som sidan listar",
+    "genomförande: part (Göteborg)": "partens enheter, som sidan listar",
+    "genomförande: matris": "förvaltningens verksamheter × ansvar, som matrisen visar",
+    "genomförande: utan ansvarig": "enheterna utan ansvarig, som sidan listar",
+    "konferensanmälan (publik)": "alla enheter i länet, som anmälans enhetsval listar",
+    "styrgruppens översikt (utan cache)": (
+        "summeringstabellerna (en rad per enhet och fas) räknas om; serveras ur cache per "
+        "dataversion"
+    ),
+    "eskalering: trappan (Borås) (utan cache)": (
+        "partens aktiva ärenden räknas per steg; serveras ur cache per dataversion"
+    ),
+    "eskalering: trappan (alla ärenden) (utan cache)": (
+        "länets aktiva ärenden räknas per steg; serveras ur cache per dataversion"
+    ),
+}
+
 # Implementation tracking (issue 4): Min sida, party, förvaltning, matrix and unit pages.
 from implementation.bench import bench_pages as _implementation_pages  # noqa: E402
 

@@ -213,6 +213,12 @@ def report(label: str, rows: list[dict]) -> list[str]:
     return broken
 
 
+def _verdict(row: dict) -> str:
+    if not row["ok"]:
+        return "BRUTEN: " + row["why"]
+    return f"ok (växer med {row['grows_with']})" if row.get("grows_with") else "ok"
+
+
 def growth_report(label: str, rows: list[dict], factor: int) -> list[str]:
     """Side by side: queries and ratio on the full data set and on the grown one."""
     print(f"\n{label}: full mot {factor}× full")
@@ -230,7 +236,7 @@ def growth_report(label: str, rows: list[dict], factor: int) -> list[str]:
         growth = f"{row['growth']:+.0%}" if row.get("growth") is not None else "–"
         print(
             f"{row['name'][:40]:<40} {queries[0]:>11} {queries[1]:>9} {_ratio(ratios[0]):>7}"
-            f" {_ratio(ratios[1]):>7} {growth:>9}  {'ok' if row['ok'] else 'BRUTEN: ' + row['why']}"
+            f" {_ratio(ratios[1]):>7} {growth:>9}  {_verdict(row)}"
         )
         if not row["ok"]:
             broken.append(f"{label} {row['name']}: {row['why']}")
@@ -251,7 +257,7 @@ def main() -> int:
         if args.growth:
             full = measure(db, "full", args.repeat, pages_only=True)
             grown = measure(db, grown_scale(args.factor), args.repeat, pages_only=True)
-            rows = stats.growth_rows(full, grown)
+            rows = stats.growth_rows(full, grown, factor=args.factor)
             broken += growth_report(db, rows, args.factor)
             out = RESULTS / f"{db}-tillvaxt-x{args.factor}.json"
             out.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -57,7 +57,10 @@ def test_jobs_do_their_work_and_leave_the_data_as_it_was(demo_data):
     # Two statements per delivered e-mail (the outbox row and the recipient, one transaction).
     assert dispatch.note.startswith("300 e-brev, varav 600 kvitton")
     assert dispatch.per_object_problem == ""
-    assert dispatch.queries - 600 <= 40  # everything else: a few per batch, not per e-mail
+    # Everything else: a few per batch, not per e-mail. Measured 51 / 60 / 78 at 100 / 300 /
+    # 600 recipients: the audit events of each step (one per recipient, core.audit.record_many)
+    # go in as one INSERT per ~110 rows on SQLite (its limit of 999 parameters a statement).
+    assert dispatch.queries - 600 <= 70
     after = (Invitation.objects.count(), Recipient.objects.count(), Reminder.objects.count())
     assert after == before
 

@@ -59,6 +59,23 @@ def test_a_ratio_within_25_percent_passes_and_beyond_it_fails():
     assert stats.growth_row("sida", full, _row("sida", 5, 5.2), tolerance=0.5)["ok"]
 
 
+def test_a_page_that_lists_what_grows_may_grow_linearly_but_not_faster():
+    full = {**_row("part", 7, 4.0), "grows_with": "partens enheter"}
+    linear = stats.growth_row("part", full, _row("part", 7, 11.9), factor=3)
+    assert linear["ok"] and linear["grows_with"] == "partens enheter"
+    faster = stats.growth_row("part", full, _row("part", 7, 12.5), factor=3)
+    assert not faster["ok"] and "gräns +200%" in faster["why"]
+    more_queries = stats.growth_row("part", full, _row("part", 8, 4.0), factor=3)
+    assert not more_queries["ok"]
+
+
+def test_every_declared_growth_names_a_measured_page():
+    from bench.pages import GROWS_WITH, PAGES
+
+    rows = {p.name for p in PAGES} | {f"{p.name} (utan cache)" for p in PAGES if p.cached}
+    assert set(GROWS_WITH) <= rows, set(GROWS_WITH) - rows
+
+
 def test_growth_rows_compare_the_pages_of_both_runs_and_leave_jobs_out():
     full = [_row("a", 3, 2.0), _row("b", 4, 3.0), {"name": "jobb", "queries": 10, "ratio": None}]
     grown = [_row("a", 3, 2.1), _row("b", 6, 3.0), {"name": "jobb", "queries": 30, "ratio": None}]
