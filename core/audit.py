@@ -211,13 +211,22 @@ def _from_log(entry: LogEntry) -> HistoryRow:
     )
 
 
+def _plain(value) -> object:
+    """A note's value as a reader sees it: a list as "a, b", a mapping as "a: 1, b: 2"."""
+    if isinstance(value, list):
+        return ", ".join(str(_plain(item)) for item in value) or "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_plain(item)}" for key, item in value.items()) or "–"
+    return value
+
+
 def _from_event(event) -> HistoryRow:
     changes, notes = [], []
     for name, value in (event.data or {}).items():
         if isinstance(value, list) and len(value) == 2:
             changes.append((name, value[0], value[1]))
         else:
-            notes.append((name, value))
+            notes.append((name, _plain(value)))
     return HistoryRow(
         key=f"e{event.pk}",
         at=event.at,

@@ -86,12 +86,12 @@ def test_the_history_merges_events_and_row_diffs_newest_first(db, forvaltare):
         actor=forvaltare,
         action=PartyTestAction.NOTED,
         obj=party,
-        data={"status": ["utkast", "klar"], "kommentar": "=1+1"},
+        data={"status": ["utkast", "klar"], "kommentar": "=1+1", "mottagare": ["a", "b", "c"]},
     )
     rows = history_for(party)
     assert [row.label for row in rows][:2] == ["Noterades i ett test", "Ändrad"]
     assert rows[0].changes == [("status", "utkast", "klar")]
-    assert rows[0].notes == [("kommentar", "=1+1")]
+    assert rows[0].notes == [("kommentar", "=1+1"), ("mottagare", "a, b, c")]
     html = Template("{% historik party %}").render(Context({"party": party}))
     assert "Noterades i ett test" in html and "utkast" in html and "ny@ale.se" in html
 
