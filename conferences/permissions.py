@@ -45,11 +45,6 @@ def can_manage(user, conference=None) -> bool:
     return has_role(user, *MANAGERS)
 
 
-def can_see_participants(user, conference=None) -> bool:
-    """Names and addresses of participants: only those who manage the conference."""
-    return can_manage(user, conference)
-
-
 def can_link_evidence(user, conference=None) -> bool:
     return has_role(user, Role.FORVALTARE)
 

@@ -343,12 +343,6 @@ def leads_by_unit(unit_ids: list[int]) -> dict[int, list[Person]]:
     return out
 
 
-def units_for_party(party_id: int | None) -> list[Unit]:
-    if not party_id:
-        return []
-    return list(Unit.objects.filter(party_id=party_id).order_by("name"))
-
-
 # --- for the reminders machinery (a later issue sends the digests) ------------------------
 def registrants_of_conferences_in(days: int, *, today: dt.date | None = None):
     """Registrations holding a seat for conferences that take place exactly ``days`` days from

@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
@@ -27,26 +26,3 @@ class EmlFileBackend(BaseEmailBackend):
             path.write_bytes(message.message().as_bytes(linesep="\n"))
             sent += 1
         return sent
-
-
-def build_email(
-    *,
-    to: list[str],
-    subject: str,
-    template: str,
-    context: dict,
-    attachments: list[tuple[str, bytes, str]] = (),
-    reply_to: list[str] | None = None,
-) -> EmailMultiAlternatives:
-    """An HTML + plain-text message, NOT sent: the portal sends e-mail only through the
-    outbox (``core.outbox.outbox_enqueue``). Kept for previews and for code not yet moved."""
-    from core.outbox import render_message, single_line
-
-    text, html = render_message(template, context)
-    message = EmailMultiAlternatives(
-        subject=single_line(subject), body=text, to=to, reply_to=reply_to or None
-    )
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    return message

@@ -191,12 +191,6 @@ def _user_queryset():
     return User.objects.select_related("party").order_by("first_name", "last_name")
 
 
-def current_handler_ids(case: Case) -> set[int]:
-    """Handlers of the step the case stands on (uses the prefetched periods)."""
-    current = [p for p in case.periods.all() if p.ended_at is None]
-    return {u.pk for p in current for u in p.handlers.all()}
-
-
 # --- filters and lists --------------------------------------------------------------------
 @dataclass
 class CaseFilters:

@@ -102,18 +102,6 @@ def can_manage_catalogue(user) -> bool:
     return is_forvaltare(user)
 
 
-def writable_unit_ids(user) -> set[int]:
-    """Ids of the units whose progress the user may write (not for förvaltare: all)."""
-    memberships = _memberships(user)
-    if not memberships:
-        return set()
-    leads = [unit_id for unit_id, role in memberships.items() if role == MembershipRole.LEAD]
-    children = Unit.objects.filter(parent_id__in=leads, party_id=user.party_id).values_list(
-        "pk", flat=True
-    )
-    return set(memberships) | set(children)
-
-
 def has_units(user) -> bool:
     """True if the user is appointed to at least one unit (Min sida has something to show)."""
     return bool(_memberships(user))
