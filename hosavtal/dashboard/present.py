@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from conferences.figures import column_label
@@ -31,47 +30,55 @@ def heat_lines(groups: list[HeatGroup], *, columns: list[tuple[str, object]], pa
     one pass, not through the template engine: a heatmap has about a thousand cells, so labels
     are translated and the drill-down path reversed once per map. A cell shows the share done
     and links to the drill-down; its colour band (heat-0 … heat-4) follows the share."""
-    base = escape(reverse("dashboard:cell"))
-    none_cell = (
+    base = reverse("dashboard:cell")
+    none_cell = format_html(
         '<td class="db-cell heat-none"><span class="db-cell-value">–</span>'
-        f'<span class="visually-hidden"> {escape(_("inga ansvar"))}</span></td>'
+        '<span class="visually-hidden"> {}</span></td>',
+        _("inga ansvar"),
     )
     detail = _("%(done)s av %(applicable)s klara")
-    no_units = f' <span class="status status-neutral">{escape(_("inga enheter"))}</span>'
+    no_units = format_html(' <span class="status status-neutral">{}</span>', _("inga enheter"))
     keys = [key for _value, key in columns]
-    suffixes = [escape(urlencode({param: value})) for value, _key in columns]
-    total_suffix = escape(urlencode({"fas": ""}))
+    suffixes = [urlencode({param: value}) for value, _key in columns]
+    total_suffix = urlencode({"fas": ""})
 
-    def td(stats: Stats | None, href: str) -> str:
+    def td(stats: Stats | None, href: str):
         if stats is None or not stats.applicable:
             return none_cell
         done, applicable = stats.done, stats.applicable
-        text = escape(detail % {"done": done, "applicable": applicable})
-        return (
-            f'<td class="db-cell heat-{min(4, int(stats.done_share * 5))}"><a href="{href}">'
-            f'<span class="db-cell-value">{stats.done_percent} %</span>'
-            f'<span class="db-cell-detail" aria-hidden="true">{done}/{applicable}</span>'
-            f'<span class="visually-hidden"> {text}</span></a></td>'
+        return format_html(
+            '<td class="db-cell heat-{}"><a href="{}"><span class="db-cell-value">{} %</span>'
+            '<span class="db-cell-detail" aria-hidden="true">{}/{}</span>'
+            '<span class="visually-hidden"> {}</span></a></td>',
+            min(4, int(stats.done_share * 5)),
+            href,
+            stats.done_percent,
+            done,
+            applicable,
+            detail % {"done": done, "applicable": applicable},
         )
 
-    def line(row: HeatRow, is_total: bool = False) -> str:
+    def line(row: HeatRow, is_total: bool = False):
         stats = row.by_phase if param == "fas" else row.by_level
-        prefix = f"{base}?{escape(urlencode({'omrade': row.scope}))}&amp;"
+        prefix = f"{base}?{urlencode({'omrade': row.scope})}&"
         cells = [td(stats.get(k), prefix + sfx) for k, sfx in zip(keys, suffixes, strict=True)]
         cells.append(td(row.total, prefix + total_suffix))
-        head = escape(row.label)
-        if row.url:
-            head = f'<a href="{escape(row.url)}">{head}</a>'
-        if not row.has_units:
-            head += no_units
-        css = ' class="db-heat-total"' if is_total else ""
-        return f'<tr{css}><th scope="row">{head}</th>{"".join(cells)}</tr>'
+        head = format_html('<a href="{}">{}</a>', row.url, row.label) if row.url else row.label
+        return format_html(
+            '<tr{}><th scope="row">{}{}</th>{}</tr>',
+            format_html(' class="{}"', "db-heat-total") if is_total else "",
+            head,
+            "" if row.has_units else no_units,
+            format_html_join("", "{}", ((cell,) for cell in cells)),
+        )
 
     return [
         {
             "group": group,
-            "html": mark_safe(  # every text above is escaped
-                "".join([line(r) for r in group.rows] + [line(group.total, True)])
+            "html": format_html_join(
+                "",
+                "{}",
+                [*((line(r),) for r in group.rows), (line(group.total, True),)],
             ),
         }
         for group in groups

@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -259,7 +259,7 @@ def log_items(entries):
                 format_html("<br>{}", entry.comment) if entry.comment else "",
             )
         )
-    return mark_safe("".join(html))
+    return format_html_join("", "{}", ((item,) for item in html))
 
 
 @register.simple_tag
