@@ -133,7 +133,11 @@ def unit_restore(*, unit: Unit, actor) -> Unit:
     ended: appoint or invite anew."""
     with transaction.atomic(), audit_actor(actor):
         unit = (
-            Unit.all_objects.select_for_update().select_related("party", "parent").get(pk=unit.pk)
+            # Lock the unit's own row only (a nullable parent's outer join cannot be locked on
+            # PostgreSQL).
+            Unit.all_objects.select_for_update(of=("self",))
+            .select_related("party", "parent")
+            .get(pk=unit.pk)
         )
         _move(unit, "restore")
         blockers = restore_blockers(unit)
