@@ -104,6 +104,9 @@ GROWS_WITH: dict[str, str] = {
     "eskalering: trappan (Borås) (utan cache)": (
         "partens aktiva ärenden räknas per steg; serveras ur cache per dataversion"
     ),
+    "eskalering: min kalender": (
+        "användarens ärenden, som räknas och sorteras för att visa den första sidan"
+    ),
     "eskalering: trappan (alla ärenden) (utan cache)": (
         "länets aktiva ärenden räknas per steg; serveras ur cache per dataversion"
     ),
