@@ -29,7 +29,6 @@ from implementation.services.progress import (
     progress_update,
 )
 from implementation.services.units import (
-    audit_created,
     membership_appoint,
     membership_end,
     unit_create,
@@ -40,7 +39,6 @@ from implementation.services.units import (
 __all__ = [
     "BulkRow",
     "NewEvidence",
-    "audit_created",
     "check_applies",
     "check_transition",
     "evidence_change",

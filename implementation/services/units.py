@@ -6,7 +6,6 @@ Appointments are recorded on the unit, so the unit's page and its members page s
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -143,38 +142,3 @@ def units_create_many(*, party, units: list[tuple[str, str, Unit | None]], actor
         created = Unit.objects.bulk_create(new, batch_size=500)
         record_many(actor=actor, action=UnitAction.IMPORTED, objs=created, data=_created_data)
     return created
-
-
-def audit_created(objs: list, *, actor) -> None:
-    """django-auditlog's CREATE entries for rows bulk-inserted past its signals (one per object,
-    in a few queries). Implementation records explicit events instead (``record_many``); this
-    stays for onboarding's import (``onboarding.services.import_apply``) until it does too."""
-    if not objs:
-        return
-    from auditlog.cid import get_cid
-    from auditlog.diff import model_instance_diff
-    from auditlog.models import LogEntry
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-
-    content_type = ContentType.objects.get_for_model(type(objs[0]))
-    json_changes = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
-    now, cid = timezone.now(), get_cid()
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(obj.pk),
-                object_id=obj.pk,
-                object_repr=str(obj),
-                action=LogEntry.Action.CREATE,
-                changes=model_instance_diff(None, obj, use_json_for_changes=json_changes) or {},
-                actor=actor,
-                actor_email=getattr(actor, "email", None),
-                cid=cid,
-                timestamp=now,
-            )
-            for obj in objs
-        ],
-        batch_size=500,
-    )
